@@ -1,0 +1,1 @@
+"""One module per `pcm` sub-command; each defines `add_parser(subparsers)`."""
