@@ -112,5 +112,5 @@ CREATE TABLE crawl_errors (
     url         VARCHAR NOT NULL,
     reason      VARCHAR NOT NULL,                   -- http_404, timeout, robots_disallowed, bad_encoding, too_large, ...
     detail      VARCHAR,
-    at          TIMESTAMPTZ NOT NULL
+    "at"        TIMESTAMPTZ NOT NULL              -- AT is a keyword in DuckDB 2: quote it or write e.at
 );

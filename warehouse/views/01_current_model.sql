@@ -1,6 +1,9 @@
--- The model version the analyst views report: the newest one that has scored anything.
+-- The model version the analyst views report: the newest registered one that has scored anything
+-- (a model registered but not yet run does not blank the dashboard).
 CREATE OR REPLACE VIEW current_model AS
-SELECT model_version, name, created_at
-FROM models
-ORDER BY created_at DESC, model_version DESC
+SELECT m.model_version, m.name, m.created_at
+FROM models AS m
+WHERE EXISTS (SELECT 1 FROM scored_passages AS s WHERE s.model_version = m.model_version)
+   OR EXISTS (SELECT 1 FROM scores AS s WHERE s.model_version = m.model_version)
+ORDER BY m.created_at DESC, m.model_version DESC
 LIMIT 1;

@@ -1,58 +1,75 @@
--- One row per (passage, topic) as the dashboard and exports should see it: the current model's
--- scores, with analysts' corrections applied on top, for original (non-duplicate) articles only.
+-- One row per (passage, topic) as the dashboard and exports should see it: each passage's scores
+-- from the newest model that has looked at it, with analysts' corrections applied on top, for
+-- original (non-duplicate) articles only. While a new model is part-way through re-scoring,
+-- passages it has not reached yet keep the older model's scores (see `model_version`).
 CREATE OR REPLACE VIEW passage_scores AS
 WITH latest_feedback AS (
+    -- the newest correction per passage, field and topic
     SELECT *
     FROM feedback
     QUALIFY row_number() OVER (
         PARTITION BY passage_id, field, coalesce(topic, '') ORDER BY created_at DESC, id DESC
     ) = 1
 ),
+passage_model AS (
+    -- the newest model version that has scored each passage (found topics in it or not)
+    SELECT v.passage_id, v.model_version
+    FROM (SELECT passage_id, model_version FROM scored_passages
+          UNION
+          SELECT passage_id, model_version FROM scores) AS v
+    JOIN models AS m USING (model_version)
+    QUALIFY row_number() OVER (
+        PARTITION BY v.passage_id ORDER BY m.created_at DESC, m.model_version DESC
+    ) = 1
+),
 model_rows AS (
     SELECT s.passage_id, s.topic, s.label, s.score, s.p_positive, s.p_neutral, s.p_negative,
-           s.model_version
+           s.model_version, FALSE AS added
     FROM scores AS s
-    JOIN current_model AS m USING (model_version)
-),
-stance_fixed AS (
-    SELECT r.passage_id, r.topic,
-           coalesce(f.new_value, r.label) AS label,
-           CASE WHEN f.id IS NULL THEN r.score
-                ELSE CASE f.new_value WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0 ELSE 0.0 END
-           END AS score,
-           CASE WHEN f.id IS NULL THEN r.p_positive ELSE (f.new_value = 'positive')::DOUBLE END AS p_positive,
-           CASE WHEN f.id IS NULL THEN r.p_neutral ELSE (f.new_value = 'neutral')::DOUBLE END AS p_neutral,
-           CASE WHEN f.id IS NULL THEN r.p_negative ELSE (f.new_value = 'negative')::DOUBLE END AS p_negative,
-           r.model_version,
-           f.id IS NOT NULL AS corrected
-    FROM model_rows AS r
-    LEFT JOIN latest_feedback AS f
-      ON f.field = 'stance' AND f.passage_id = r.passage_id AND f.topic = r.topic
+    JOIN passage_model AS pm USING (passage_id, model_version)
 ),
 added AS (
-    SELECT f.passage_id, f.topic, f.new_value AS label,
-           CASE f.new_value WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0 ELSE 0.0 END AS score,
-           (f.new_value = 'positive')::DOUBLE AS p_positive,
-           (f.new_value = 'neutral')::DOUBLE AS p_neutral,
-           (f.new_value = 'negative')::DOUBLE AS p_negative,
-           NULL::VARCHAR AS model_version,
-           TRUE AS corrected
+    -- topics an analyst added that the model did not find; new_value is their stance
+    SELECT f.passage_id, f.topic, coalesce(f.new_value, 'neutral') AS label,
+           CASE coalesce(f.new_value, 'neutral') WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0
+                ELSE 0.0 END AS score,
+           (coalesce(f.new_value, 'neutral') = 'positive')::DOUBLE AS p_positive,
+           (coalesce(f.new_value, 'neutral') = 'neutral')::DOUBLE AS p_neutral,
+           (coalesce(f.new_value, 'neutral') = 'negative')::DOUBLE AS p_negative,
+           NULL::VARCHAR AS model_version, TRUE AS added
     FROM latest_feedback AS f
     WHERE f.field = 'topic_add'
-      AND NOT EXISTS (SELECT 1 FROM stance_fixed AS s
-                      WHERE s.passage_id = f.passage_id AND s.topic = f.topic)
+      AND NOT EXISTS (SELECT 1 FROM model_rows AS r
+                      WHERE r.passage_id = f.passage_id AND r.topic = f.topic)
 ),
 combined AS (
-    SELECT * FROM stance_fixed
+    SELECT * FROM model_rows
     UNION ALL
     SELECT * FROM added
 ),
-kept AS (
-    SELECT c.*
+stance_fixed AS (
+    -- a stance correction replaces the label; the probabilities become certain
+    SELECT c.passage_id, c.topic,
+           coalesce(f.new_value, c.label) AS label,
+           CASE WHEN f.id IS NULL THEN c.score
+                ELSE CASE f.new_value WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0 ELSE 0.0 END
+           END AS score,
+           CASE WHEN f.id IS NULL THEN c.p_positive ELSE (f.new_value = 'positive')::DOUBLE END AS p_positive,
+           CASE WHEN f.id IS NULL THEN c.p_neutral ELSE (f.new_value = 'neutral')::DOUBLE END AS p_neutral,
+           CASE WHEN f.id IS NULL THEN c.p_negative ELSE (f.new_value = 'negative')::DOUBLE END AS p_negative,
+           c.model_version,
+           c.added OR f.id IS NOT NULL AS corrected
     FROM combined AS c
+    LEFT JOIN latest_feedback AS f
+      ON f.field = 'stance' AND f.passage_id = c.passage_id AND f.topic = c.topic
+),
+kept AS (
+    -- drop topics an analyst removed, unless they added the topic back later
+    SELECT s.*
+    FROM stance_fixed AS s
     WHERE NOT EXISTS (
         SELECT 1 FROM latest_feedback AS f
-        WHERE f.field = 'topic_remove' AND f.passage_id = c.passage_id AND f.topic = c.topic
+        WHERE f.field = 'topic_remove' AND f.passage_id = s.passage_id AND f.topic = s.topic
           AND NOT EXISTS (SELECT 1 FROM latest_feedback AS g
                           WHERE g.field = 'topic_add' AND g.passage_id = f.passage_id
                             AND g.topic = f.topic AND g.created_at > f.created_at)

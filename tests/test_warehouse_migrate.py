@@ -1,0 +1,168 @@
+"""Migrations: the exact schema, idempotence, and all-or-nothing failure."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.migrate import (
+    MIGRATIONS_DIR,
+    MigrationError,
+    applied_migrations,
+    create_views,
+    migrate,
+    pending_migrations,
+)
+
+TABLES = {
+    "alerts",
+    "articles",
+    "crawl_errors",
+    "crawl_stats",
+    "feedback",
+    "models",
+    "passages",
+    "runs",
+    "schema_migrations",
+    "scored_passages",
+    "scores",
+    "seen_urls",
+}
+VIEWS = {"article_topics", "current_model", "passage_scores", "topic_daily"}
+
+
+def relations(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_type = ?",
+        [kind],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> tuple:
+    columns = con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY ALL"
+    ).fetchall()
+    views = con.execute("SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY 1")
+    ledger = con.execute("SELECT * FROM schema_migrations ORDER BY name").fetchall()
+    return columns, views.fetchall(), ledger
+
+
+def test_fresh_warehouse_has_exactly_the_expected_tables_and_views(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    assert migrate(con) == ["001_core", "002_alerts_feedback"]
+    assert relations(con, "BASE TABLE") == TABLES
+    assert relations(con, "VIEW") == VIEWS
+    for view in VIEWS:  # every view binds and runs on an empty warehouse
+        assert con.execute(f"SELECT * FROM {view}").fetchall() == []
+    con.close()
+
+
+def test_applying_twice_changes_nothing(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    con = duckdb.connect(path)
+    migrate(con)
+    before = snapshot(con)
+    assert migrate(con) == []
+    assert snapshot(con) == before
+    assert pending_migrations(con) == []
+    con.close()
+    con = duckdb.connect(path)  # and after reopening the file
+    assert migrate(con) == []
+    assert snapshot(con) == before
+    con.close()
+
+
+def test_failing_migration_leaves_nothing_half_applied(tmp_path):
+    migrations, views = tmp_path / "migrations", tmp_path / "views"
+    migrations.mkdir()
+    views.mkdir()
+    shutil.copy(MIGRATIONS_DIR / "001_core.sql", migrations)
+    bad = migrations / "002_bad.sql"
+    bad.write_text("CREATE TABLE first_half (x INTEGER);\nCREATE TABLE broken (;\n")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(MigrationError, match=r"002_bad\.sql failed and was rolled back"):
+        migrate(con, migrations, views)
+    assert applied_migrations(con) == ["001_core"]
+    assert "first_half" not in relations(con, "BASE TABLE")
+    assert relations(con, "BASE TABLE") == TABLES - {"alerts", "feedback"}
+    # Fixed, the migration applies on the next run, alone.
+    bad.write_text("CREATE TABLE first_half (x INTEGER);\nCREATE TABLE second_half (y INTEGER);\n")
+    assert migrate(con, migrations, views) == ["002_bad"]
+    assert {"first_half", "second_half"} <= relations(con, "BASE TABLE")
+    con.close()
+
+
+def test_failing_view_changes_no_view(tmp_path):
+    views = tmp_path / "views"
+    views.mkdir()
+    (views / "01_good.sql").write_text("CREATE OR REPLACE VIEW good AS SELECT 1 AS x;")
+    (views / "02_bad.sql").write_text("CREATE OR REPLACE VIEW bad AS SELECT * FROM nowhere;")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(MigrationError, match=r"view 02_bad\.sql failed"):
+        migrate(con, views_dir=views)
+    assert relations(con, "VIEW") == set()
+    assert applied_migrations(con) == ["001_core", "002_alerts_feedback"]
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (["1_core.sql"], "bad file name"),
+        (["001_Core.sql"], "bad file name"),
+        (["001_a.sql", "001_b.sql"], "number 001 is also used"),
+    ],
+)
+def test_misnamed_migration_files_are_refused(tmp_path, names, message):
+    for name in names:
+        (tmp_path / name).write_text("SELECT 1;")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(MigrationError, match=message):
+        migrate(con, tmp_path, tmp_path / "no-views")
+    con.close()
+
+
+def test_edited_applied_migration_is_not_rerun_but_warned(tmp_path, caplog):
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "001_t.sql").write_text("CREATE TABLE t (x INTEGER);")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    assert migrate(con, migrations, tmp_path) == ["001_t"]
+    (migrations / "001_t.sql").write_text("CREATE TABLE t (x INTEGER, y INTEGER);")
+    assert migrate(con, migrations, tmp_path) == []
+    assert "changed since it was applied" in caplog.text
+    assert [c[0] for c in con.execute("DESCRIBE t").fetchall()] == ["x"]
+    con.close()
+
+
+def test_migration_files_ship_with_the_package():
+    assert [p.name for p in sorted(Path(MIGRATIONS_DIR).glob("*.sql"))][:2] == [
+        "001_core.sql",
+        "002_alerts_feedback.sql",
+    ]
+
+
+def test_views_are_recreated_only_when_a_file_changed(tmp_path):
+    views = tmp_path / "views"
+    views.mkdir()
+    (views / "01_one.sql").write_text(
+        "-- The number one,\n-- as a view.\nCREATE OR REPLACE VIEW one AS SELECT 1 AS x;"
+    )
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    migrate(con, views_dir=views)
+    assert create_views(con, views) == []
+    comment = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'one'").fetchone()
+    assert comment[0].startswith("The number one, as a view. [sha256 ")
+    (views / "01_one.sql").write_text("CREATE OR REPLACE VIEW one AS SELECT 2 AS x;")
+    assert create_views(con, views) == ["01_one"]
+    assert con.execute("SELECT x FROM one").fetchall() == [(2,)]
+    (views / "02_nameless.sql").write_text("SELECT 3;")
+    with pytest.raises(MigrationError, match="expected one CREATE OR REPLACE VIEW"):
+        create_views(con, views)
+    con.close()

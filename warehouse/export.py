@@ -1,0 +1,73 @@
+"""`pcm export`: every table and view of the warehouse written as Parquet (or CSV) files."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import duckdb
+
+from warehouse.connection import reader
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMATS = ("parquet", "csv")
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The warehouse's own tables and views.
+
+    Args:
+        con: any connection.
+
+    Returns:
+        (name, "table" or "view") pairs, tables first, each sorted by name.
+    """
+    rows = con.execute(
+        "SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END AS kind "
+        "FROM information_schema.tables WHERE table_catalog = current_database() "
+        "AND table_schema = 'main' ORDER BY kind, table_name"
+    ).fetchall()
+    return [(name, kind) for name, kind in rows]
+
+
+def export_all(
+    db_path: str | os.PathLike, out_dir: str | os.PathLike, fmt: str = "parquet"
+) -> list[Path]:
+    """Write each table and view to `out_dir/<name>.<fmt>`, replacing older files.
+
+    This needs file access, so it uses its own plain read-only connection, never the analyst's
+    locked-down one. Each file is written under a temporary name and renamed when complete.
+
+    Args:
+        db_path: the warehouse file.
+        out_dir: the folder (created when missing).
+        fmt: parquet or csv.
+
+    Returns:
+        The files written, tables first.
+
+    Raises:
+        ValueError: unknown format.
+        WarehouseLockedError, WarehouseMissingError: as `reader`.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}; got {fmt!r}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with reader(db_path) as con:
+        for name, kind in relations(con):
+            target = out / f"{name}.{fmt}"
+            partial = out / f".{name}.{fmt}.partial"
+            # The relation API takes the path as a Python argument: nothing is formatted into SQL.
+            relation = con.table(name)
+            if fmt == "parquet":
+                relation.write_parquet(str(partial))
+            else:
+                relation.write_csv(str(partial), header=True)
+            os.replace(partial, target)
+            logger.debug("exported %s %s to %s", kind, name, target)
+            written.append(target)
+    return written
