@@ -1,0 +1,74 @@
+"""The dashboard's entry point and router: config, access, freshness and filters, then the page.
+
+Run it with `pcm dashboard` (or `streamlit run app.py` with PCM_CONFIG / PCM_DB set).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import duckdb
+import streamlit as st
+
+from dashboard import auth, context, filters, queries, snapshot, widgets
+from pcm.config import Config, load_config
+from pcm.errors import PcmError, WarehouseLockedError
+from warehouse.connection import WarehouseMissingError
+
+logger = logging.getLogger(__name__)
+
+PAGES = [
+    st.Page("dashboard/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("dashboard/trends.py", title="Trends", icon=":material/show_chart:"),
+    st.Page("dashboard/stories.py", title="Stories", icon=":material/article:"),
+    st.Page("dashboard/alerts.py", title="Alerts", icon=":material/notifications:"),
+    st.Page("dashboard/sources.py", title="Sources", icon=":material/rss_feed:"),
+    st.Page("dashboard/review.py", title="Review", icon=":material/edit:"),
+]
+
+
+@st.cache_resource(show_spinner=False)
+def _config(config_path: str | None, db_path: str | None) -> Config:
+    """The one config object, read once per process (and per PCM_CONFIG / PCM_DB pair)."""
+    return load_config(config_path, db_path)
+
+
+def main() -> None:
+    """Draw the frame every page shares, then run the chosen page."""
+    st.set_page_config(
+        page_title="Public Confidence Monitor", page_icon=":material/policy:", layout="wide"
+    )
+    try:
+        # Like the CLI, the entry point reads the environment once and passes the config down.
+        cfg = _config(os.environ.get("PCM_CONFIG"), os.environ.get("PCM_DB"))
+    except PcmError as exc:
+        st.error(f"The dashboard cannot start: {exc}")
+        return
+    if not auth.gate(cfg.auth):
+        st.navigation(PAGES, position="hidden")  # keep page URLs valid; run none of them
+        return
+    page = st.navigation(PAGES)
+    db = cfg.db_path
+    try:
+        newest, stale = queries.data_version(db)
+        if stale:
+            widgets.refreshing_notice(db)
+        version, up_to_date = snapshot.current(db, newest)
+        if not up_to_date:
+            widgets.updating_notice(db, newest)
+        widgets.freshness_panel(queries.freshness(db, version))
+        first, last = queries.day_bounds(db, version)
+        chosen = filters.sidebar(first, last, queries.outlets(db, version))
+        context.publish(context.PageContext(cfg=cfg, db=db, version=version, filters=chosen))
+        page.run()
+    except WarehouseLockedError:
+        logger.info("warehouse %s is locked by a writer; showing 'refreshing'", db)
+        widgets.refreshing_notice(db)
+    except WarehouseMissingError as exc:
+        st.error(f"{exc}. The nightly job (`pcm run`) or `pcm demo` fills it.")
+    except duckdb.CatalogException:
+        st.error(f"{db} has no warehouse tables yet: run `pcm init --db {db}`, then `pcm run`.")
+
+
+main()

@@ -1,0 +1,131 @@
+"""Dashboard render times per page (Streamlit AppTest) on a synthetic warehouse of 1M passages.
+
+    .venv/bin/python bench/dashboard_render.py [--passages N] [--db FILE] [--repeat 3] [--keep]
+
+Builds the synthetic warehouse (dashboard/synthetic.py, SQL range() inserts) unless --db names an
+existing one, then times each page's first render three ways:
+  cold    every cache empty, so the page also reads the `passage_scores` view into the shared
+          snapshot (what the first visitor after a server start or a nightly run waits for);
+  first   the page's own queries cold, the snapshot already loaded (a page opened for the first
+          time on a running server);
+  cached  the same page again (its queries cached).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+PAGES = ["overview", "trends", "stories", "alerts", "sources", "review"]
+
+
+def _build(db: Path, passages: int) -> float:
+    from dashboard.synthetic import build_fixture
+
+    started = time.perf_counter()
+    build_fixture(db.parent, passages=passages)
+    return time.perf_counter() - started
+
+
+def _render(app, page: str, query: dict) -> float:
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.switch_page(f"dashboard/{page}.py")
+    started = time.perf_counter()
+    app.run()
+    took = time.perf_counter() - started
+    if app.exception:
+        raise SystemExit(f"page {page} raised: {app.exception[0].value}")
+    return took
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=1_000_000)
+    parser.add_argument("--db", help="an existing synthetic warehouse (default: build one)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the built warehouse (its path is printed) for --db next time",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    warnings.filterwarnings("ignore", message="The inplace keyword")  # inside duckdb's .df()
+
+    workdir = Path(tempfile.mkdtemp(prefix="pcm_bench_"))
+    if args.db:
+        db = Path(args.db)
+        from dashboard.synthetic import write_fixture_config
+
+        config = write_fixture_config(workdir)
+        built = "reused"
+    else:
+        db = workdir / "fixture.duckdb"
+        seconds = _build(db, args.passages)
+        config = workdir / "config.yaml"
+        built = f"built in {seconds:.1f} s"
+    os.environ["PCM_CONFIG"] = str(config)
+    os.environ["PCM_DB"] = str(db)
+
+    import duckdb
+    import streamlit as st
+    from streamlit import logger as st_logger
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import snapshot
+
+    st_logger.set_log_level("error")  # "No runtime found" is expected outside a server
+
+    con = duckdb.connect(str(db), read_only=True)
+    scored = con.execute("SELECT count(DISTINCT passage_id) FROM scores").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM scores").fetchone()[0]
+    con.close()
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, duckdb {duckdb.__version__}, streamlit {st.__version__}"
+    )
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"warehouse: {db} ({built}): {scored:,} scored passages, {rows:,} score rows")
+
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
+    app.run()  # registers the pages and imports everything once
+    query = {}
+    print(f"{'page':<10} {'cold s':>8} {'first s':>8} {'cached s':>9}")
+    worst = 0.0
+    for page in PAGES:
+        cold, first, cached = [], [], []
+        for _ in range(args.repeat):
+            st.cache_data.clear()
+            snapshot.clear()
+            cold.append(_render(app, page, query))
+            app.switch_page("dashboard/alerts.py").run()  # another page keeps the snapshot warm
+            st.cache_data.clear()
+            first.append(_render(app, page, query))
+            cached.append(_render(app, page, query))
+        c, f, k = (statistics.median(x) for x in (cold, first, cached))
+        worst = max(worst, f)
+        print(f"{page:<10} {c:8.2f} {f:8.2f} {k:9.2f}")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"slowest first render with the snapshot loaded: {worst:.2f} s")
+    if args.keep or args.db:
+        print(f"kept: {db}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

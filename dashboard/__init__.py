@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: one module per page, cached read queries, shared filters and access."""

@@ -1,0 +1,201 @@
+"""Altair charts, readable on a laptop; colour never carries meaning alone (shapes, dashes)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+import altair as alt
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#000000",
+    "#F0E442",
+    "#999999",
+]
+SHAPES = [
+    "circle",
+    "square",
+    "triangle-up",
+    "diamond",
+    "cross",
+    "triangle-down",
+    "wedge",
+    "stroke",
+    "arrow",
+]
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2], [4, 4], [1, 3], [10, 4], [3, 1, 1, 1], [5, 1]]
+# Stance colours: blue for positive, orange for negative, grey for neutral; always with a label
+# or a marker shape as well, never red against green.
+STANCE_COLOURS = {
+    "positive": "#0072B2",
+    "negative": "#E69F00",
+    "neutral": "#999999",
+    "mixed": "#CC79A7",
+}
+HEIGHT = 260
+DAY_MS = 86_400_000
+
+
+def _time_axis(days: tuple | None) -> alt.X:
+    """The shared time axis: whole days only, over the filter's date range when given."""
+    scale = alt.Undefined
+    if days:
+        # Half a day either side, so that the first and last days' marks are not cut in half.
+        first = datetime.combine(days[0], time(0)) - timedelta(hours=12)
+        last = datetime.combine(days[1], time(0)) + timedelta(hours=12)
+        scale = alt.Scale(domain=[first.isoformat(), last.isoformat()])
+    return alt.X(
+        "day:T",
+        title=None,
+        scale=scale,
+        axis=alt.Axis(format="%d %b", labelAngle=0, tickMinStep=DAY_MS),
+    )
+
+
+def _series_scale(values: list[str]) -> dict:
+    n = len(values)
+    return {
+        "color": alt.Scale(domain=values, range=(PALETTE * (n // len(PALETTE) + 1))[:n]),
+        "shape": alt.Scale(domain=values, range=(SHAPES * (n // len(SHAPES) + 1))[:n]),
+        "dash": alt.Scale(domain=values, range=(DASHES * (n // len(DASHES) + 1))[:n]),
+    }
+
+
+def trend_chart(
+    df: pd.DataFrame, alerts: pd.DataFrame, series: str, title: str, days: tuple | None = None
+) -> alt.Chart:
+    """Rolling 7-day net score per series with its uncertainty band and alert markers.
+
+    Args:
+        df: rows of `queries.daily` (day, rolling_net, low, high, rolling_passages and `series`).
+        alerts: rows of `queries.alerts` for the same topics (day, topic, explanation).
+        series: the column that tells the lines apart ("topic" or "grp").
+        title: the chart title.
+
+    Returns:
+        A layered Altair chart: band, line with point shapes, zero rule, alert triangles.
+    """
+    values = sorted(df[series].astype(str).unique().tolist())
+    scales = _series_scale(values)
+    base = alt.Chart(df).encode(x=_time_axis(days))
+    colour = alt.Color(
+        f"{series}:N",
+        scale=scales["color"],
+        title=None,
+        legend=alt.Legend(orient="bottom", columns=4),
+    )
+    band = base.mark_area(opacity=0.15).encode(y=alt.Y("low:Q"), y2="high:Q", color=colour)
+    line = base.mark_line(strokeWidth=2).encode(
+        y=alt.Y("rolling_net:Q", title="net score (7-day)", scale=alt.Scale(domain=[-1, 1])),
+        color=colour,
+        strokeDash=alt.StrokeDash(f"{series}:N", scale=scales["dash"], legend=None),
+    )
+    points = base.mark_point(filled=True, size=28).encode(
+        y="rolling_net:Q",
+        color=colour,
+        shape=alt.Shape(f"{series}:N", scale=scales["shape"], legend=None),
+        tooltip=[
+            alt.Tooltip("day:T", format="%d %b %Y"),
+            f"{series}:N",
+            alt.Tooltip("rolling_net:Q", format="+.2f", title="net (7-day)"),
+            alt.Tooltip("low:Q", format="+.2f"),
+            alt.Tooltip("high:Q", format="+.2f"),
+            alt.Tooltip("rolling_passages:Q", title="passages (7-day)"),
+        ],
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"y": [0]}))
+        .mark_rule(color="#555", strokeDash=[3, 3])
+        .encode(y="y:Q")
+    )
+    layers = [band, line, points, zero]
+    if not alerts.empty:
+        marks = alerts.assign(y=0.93, label="alert")
+        layers.append(
+            alt.Chart(marks)
+            .mark_point(
+                shape="triangle-down",
+                size=140,
+                filled=True,
+                color="#D55E00",
+                stroke="#000",
+                strokeWidth=0.8,
+            )
+            .encode(
+                x="day:T",
+                y="y:Q",
+                tooltip=[
+                    alt.Tooltip("day:T", format="%d %b %Y"),
+                    "topic:N",
+                    "kind:N",
+                    alt.Tooltip("explanation:N", title="why"),
+                ],
+            )
+        )
+        layers.append(
+            alt.Chart(alerts).mark_rule(color="#D55E00", strokeDash=[2, 4]).encode(x="day:T")
+        )
+    return alt.layer(*layers).properties(title=title, height=HEIGHT)
+
+
+def volume_chart(df: pd.DataFrame, series: str, days: tuple | None = None) -> alt.Chart:
+    """Daily passage counts as stacked bars, one colour per series (same colours as the lines)."""
+    values = sorted(df[series].astype(str).unique().tolist())
+    scales = _series_scale(values)
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=_time_axis(days),
+            y=alt.Y("sum(passages):Q", title="passages a day"),
+            color=alt.Color(
+                f"{series}:N",
+                scale=scales["color"],
+                title=None,
+                legend=alt.Legend(orient="bottom", columns=4),
+            ),
+            tooltip=[
+                alt.Tooltip("day:T", format="%d %b %Y"),
+                f"{series}:N",
+                "passages:Q",
+                "articles:Q",
+            ],
+        )
+        .properties(height=120)
+    )
+
+
+def trend_and_volume(
+    df: pd.DataFrame, alerts: pd.DataFrame, series: str, title: str, days: tuple | None = None
+) -> alt.VConcatChart:
+    """The trend chart above the volume bars, sharing the time axis and the colours."""
+    return alt.vconcat(
+        trend_chart(df, alerts, series, title, days), volume_chart(df, series, days), spacing=8
+    ).resolve_scale(x="shared", color="shared")
+
+
+def errors_chart(df: pd.DataFrame) -> alt.Chart:
+    """Crawl errors per source, stacked by reason (with the count as a label in the tooltip)."""
+    reasons = sorted(df["reason"].unique().tolist())
+    scales = _series_scale(reasons)
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y("source:N", title=None, sort="-x"),
+            x=alt.X("sum(errors):Q", title="errors"),
+            color=alt.Color("reason:N", scale=scales["color"], legend=alt.Legend(orient="bottom")),
+            tooltip=["source:N", "reason:N", "errors:Q", "example_url:N"],
+        )
+        .properties(height=max(120, 26 * df["source"].nunique()))
+    )

@@ -1,0 +1,145 @@
+"""The in-memory snapshot of `passage_scores` that pages aggregate, refreshed in the background.
+
+Reading the view costs one full scan (about 2 s for a million passages on two busy cores), so it
+is read once per data version and shared, read-only, by every session of the server process. When
+the data version changes (the nightly job wrote, or someone corrected a passage outside the
+dashboard), pages go on using the previous snapshot while a background thread reads the new one,
+so nobody waits for the scan except the very first visitor after the server starts (and the
+analyst who just saved a correction, whose next page waits for the re-read).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+
+import pyarrow as pa
+
+from warehouse.connection import reader
+
+logger = logging.getLogger(__name__)
+
+KEEP = 2  # snapshots kept per warehouse: the one in use and the one replacing it
+
+# Only the view's columns the pages need (about 100 bytes a row in Arrow).
+PASSAGE_SCORES = """
+    SELECT passage_id, article_id, topic, label, score, voice, corrected,
+           model_version IS NULL AS added, source, source_kind, day
+    FROM passage_scores
+"""
+ARTICLES = """
+    SELECT id, title, source, source_kind, url, published_at, fetched_at, duplicate_of
+    FROM articles
+"""
+
+_lock = threading.Lock()
+_store: dict[str, OrderedDict[str, dict[str, pa.Table]]] = {}  # db -> version -> tables
+_loading: dict[str, str] = {}  # db -> the version a background thread is reading
+_load_locks: dict[str, threading.Lock] = {}  # one synchronous read per warehouse at a time
+
+
+def read(db_path: str) -> dict[str, pa.Table]:
+    """Read the snapshot tables from the warehouse on a short-lived read-only connection.
+
+    Raises:
+        WarehouseLockedError: a writer held the file for longer than the reader's retry.
+    """
+    with reader(db_path) as con:
+        tables = {
+            "passage_scores": con.sql(PASSAGE_SCORES).to_arrow_table(),
+            "articles": con.sql(ARTICLES).to_arrow_table(),
+        }
+    logger.info(
+        "read a dashboard snapshot of %s: %d scored passages",
+        db_path,
+        tables["passage_scores"].num_rows,
+    )
+    return tables
+
+
+def _keep(db_path: str, version: str, tables: dict[str, pa.Table]) -> None:
+    with _lock:
+        kept = _store.setdefault(db_path, OrderedDict())
+        kept[version] = tables
+        kept.move_to_end(version)
+        while len(kept) > KEEP:
+            kept.popitem(last=False)
+
+
+def _read_in_background(db_path: str, version: str) -> None:
+    try:
+        _keep(db_path, version, read(db_path))
+    except Exception as exc:  # the next page view tries again; never kill the server
+        logger.warning("could not refresh the dashboard snapshot of %s: %s", db_path, exc)
+    finally:
+        with _lock:
+            if _loading.get(db_path) == version:
+                del _loading[db_path]
+
+
+def current(db_path: str, version: str) -> tuple[str, bool]:
+    """The snapshot version pages should use now, reading or refreshing it as needed.
+
+    Args:
+        db_path: the warehouse file.
+        version: the newest data version (queries.data_version).
+
+    Returns:
+        (snapshot version, up to date). With no snapshot at all, reads one now (the caller
+        waits); with an older one, starts a background read of `version` and returns the older.
+
+    Raises:
+        WarehouseLockedError: no snapshot yet and a writer holds the file.
+    """
+    with _lock:
+        kept = _store.get(db_path)
+        if kept and version in kept:
+            return version, True
+        if kept:
+            if _loading.get(db_path) != version:
+                _loading[db_path] = version
+                threading.Thread(
+                    target=_read_in_background,
+                    args=(db_path, version),
+                    name="pcm-snapshot",
+                    daemon=True,
+                ).start()
+            return next(reversed(kept)), False
+        load_lock = _load_locks.setdefault(db_path, threading.Lock())
+    with load_lock:  # a second session arriving meanwhile waits for this read, not its own
+        with _lock:
+            kept = _store.get(db_path)
+            if kept:
+                return next(reversed(kept)), version in kept
+        _keep(db_path, version, read(db_path))
+    return version, True
+
+
+def tables(db_path: str, version: str) -> dict[str, pa.Table]:
+    """The tables of a snapshot that `current` returned (read again if it was dropped since)."""
+    with _lock:
+        kept = _store.get(db_path, {})
+        if version in kept:
+            return kept[version]
+    logger.info(
+        "snapshot %s of %s was replaced during a page run; reading it again", version, db_path
+    )
+    fresh = read(db_path)
+    _keep(db_path, version, fresh)
+    return fresh
+
+
+def ready(db_path: str, version: str) -> bool:
+    """Whether the snapshot of `version` has been read (a background read has finished)."""
+    with _lock:
+        return version in _store.get(db_path, {})
+
+
+def clear(db_path: str | None = None) -> None:
+    """Drop the snapshots (of one warehouse, or all): the next page reads the view again."""
+    with _lock:
+        if db_path is None:
+            _store.clear()
+        else:
+            _store.pop(db_path, None)

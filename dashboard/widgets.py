@@ -1,0 +1,112 @@
+"""Small pieces every page uses: CSV download, stance badges, freshness and "refreshing" notices."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries, snapshot
+
+logger = logging.getLogger(__name__)
+
+REFRESHING = "Refreshing — the nightly job is writing; this page will update."
+UPDATING = "Newer data is loading in the background; this page will update by itself."
+RECHECK_S = 3  # how often a page waiting for the writer checks again
+
+# Stance badges: colour plus a symbol plus the word, so no reader depends on colour alone.
+_BADGES = {
+    "positive": ":blue-badge[▲ positive]",
+    "negative": ":orange-badge[▼ negative]",
+    "neutral": ":gray-badge[● neutral]",
+    "mixed": ":violet-badge[◆ mixed]",
+}
+TREND_BADGES = {
+    "improving": ":blue-badge[▲ improving]",
+    "worsening": ":orange-badge[▼ worsening]",
+    "steady": ":gray-badge[▶ steady]",
+    "new": ":gray-badge[new]",
+    "no data": ":gray-badge[no data]",
+}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
+
+
+def stance_badge(label: str) -> str:
+    """Markdown for a stance label (positive, negative, neutral or mixed)."""
+    return _BADGES.get(str(label), f":gray-badge[{escape(str(label))}]")
+
+
+def escape(text: str) -> str:
+    """Text shown inside Streamlit Markdown exactly as written (news text has * _ [ ] etc.)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def topic_label(topic: str) -> str:
+    """A topic id as people read it: "stop_and_search" -> "Stop and search"."""
+    return str(topic).replace("_", " ").capitalize()
+
+
+def csv_download(df: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
+    """A button that downloads exactly the table shown, as UTF-8 CSV.
+
+    Args:
+        df: the rows shown on the page.
+        name: the file name without extension.
+        label: the button text.
+    """
+    st.download_button(
+        label,
+        df.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        icon=":material/download:",
+    )
+
+
+def _when(ts) -> str:
+    return "never" if ts is None else pd.Timestamp(ts).strftime("%d %b %Y %H:%M")
+
+
+def freshness_panel(fresh: dict) -> None:
+    """The last successful run and the newest data, in the sidebar of every page."""
+    box = st.sidebar.container(border=True)
+    box.markdown(f"**Last successful run:** {_when(fresh['last_success'])}")
+    if fresh["last_status"] and fresh["last_status"] != "success":
+        box.warning(
+            f"The latest run ({_when(fresh['last_run_at'])}) ended "
+            f"**{fresh['last_status']}**: {escape(fresh['last_error'] or 'no reason')}",
+            icon=":material/warning:",
+        )
+    box.markdown(
+        f"**Newest article fetched:** {_when(fresh['newest_fetched'])}  \n"
+        f"**Newest published:** {_when(fresh['newest_published'])}"
+    )
+    box.caption("Times are Europe/London.")
+
+
+def refreshing_notice(db_path: str) -> None:
+    """Say the writer is busy, and rerun the page by itself once the warehouse is free again."""
+    st.info(REFRESHING, icon=":material/sync:")
+
+    @st.fragment(run_every=RECHECK_S)
+    def _wait_for_writer() -> None:
+        if queries.lock_free(db_path):
+            queries.clear_version()
+            st.rerun(scope="app")
+
+    _wait_for_writer()
+
+
+def updating_notice(db_path: str, version: str) -> None:
+    """Say the page shows the previous data while the newest loads; rerun once it has loaded."""
+    st.caption(UPDATING)
+
+    @st.fragment(run_every=RECHECK_S)
+    def _wait_for_snapshot() -> None:
+        if snapshot.ready(db_path, version):
+            st.rerun(scope="app")
+
+    _wait_for_snapshot()

@@ -1,0 +1,272 @@
+"""AppTest runs of every dashboard page against a small fixture warehouse, with concrete values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import queries, widgets
+from dashboard.filters import Filters
+from dashboard.synthetic import build_fixture, copy_fixture
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 60  # the first run imports pandas, altair and duckdb
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_fixture(tmp_path_factory.mktemp("dash"))
+
+
+@pytest.fixture
+def fixture(built, tmp_path, monkeypatch):
+    """A private copy of the fixture per test, wired in through PCM_CONFIG / PCM_DB."""
+    fx = copy_fixture(built, tmp_path / "wh")
+    monkeypatch.setenv("PCM_CONFIG", str(fx.config))
+    monkeypatch.setenv("PCM_DB", str(fx.db))
+    return fx
+
+
+def _app(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"dashboard/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r} in {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_overview_cards_show_this_week_against_the_baseline(fixture):
+    at = _app()
+    card = _metric(at, "Road safety")
+    # External voices only: 0.0, +0.8, -0.7, -0.5 this week; +0.6 in the four weeks before.
+    assert card.value == "-0.10"
+    assert card.delta == "-0.70 vs previous 4 weeks"
+    assert len(at.metric) == 13  # a card per topic
+    text = _markdown(at)
+    # Road safety has an alert and the biggest fall: it comes first.
+    assert text.index("**Road safety**") < text.index("**General**")
+    assert ":orange-badge[⚠ 1 alert]" in text and "▼ worsening" in text
+    assert any(b.label == "Download CSV" for b in at.download_button)
+
+
+def test_freshness_and_no_auth_banner_on_every_page(fixture):
+    for page in (None, "trends", "stories", "alerts", "sources", "review"):
+        at = _app(page)
+        side = "\n".join(m.value for m in at.sidebar.markdown)
+        assert "**Last successful run:**" in side
+        assert "**Newest article fetched:**" in side
+        assert "No authentication" in at.sidebar.warning[0].value
+        # The synthetic run of 3 days ago failed, but the newest one succeeded: no warning.
+        assert len(at.sidebar.warning) == 1
+
+
+def test_external_voices_toggle_brings_the_force_back(fixture):
+    at = _app()
+    at.toggle(key="external").set_value(False).run()
+    assert _metric(at, "Road safety").value == "+0.10"  # + the force's own +0.9
+
+
+def test_filters_come_from_the_url(fixture):
+    at = _app(topic=["road_safety"], external="false")
+    assert [m.label for m in at.metric] == ["Road safety"]
+    assert at.metric[0].value == "+0.10"
+    assert at.multiselect(key="topic").value == ["road_safety"]
+
+
+def test_trends_page_rolling_score_band_and_alert(fixture):
+    at = _app("trends", topic=["road_safety"])
+    assert len(at.get("vega_lite_chart")) == 1  # the trend above the volume bars
+    table = at.dataframe[0].value
+    last = table[table["day"] == table["day"].max()].iloc[0]
+    assert last["topic"] == "road_safety"
+    assert last["rolling_net"] == pytest.approx(-0.10)
+    assert last["low"] < last["rolling_net"] < last["high"]
+    assert last["passages"] == 4
+
+
+def test_trends_split_by_voice(fixture):
+    at = _app("trends", topic=["road_safety"], split="voice")
+    table = at.dataframe[0].value
+    assert set(table["voice"]) == {"media", "public", "inspectorate"}
+    assert [s.value for s in at.subheader] == ["Road safety"]
+
+
+def test_stories_page_lists_titles_and_stances(fixture):
+    at = _app("stories", topic=["road_safety"])
+    table = at.dataframe[0].value
+    rows = table.set_index("title")
+    assert rows.loc["Families criticise slow response to A11 collision", "stances"] == (
+        "road_safety: negative"
+    )
+    assert rows.loc["Speed cameras praised after crash figures fall", "stances"] == (
+        "road_safety: positive"
+    )
+    assert rows.loc["Families criticise slow response to A11 collision", "net"] == (
+        pytest.approx(-0.6)
+    )
+    assert table["net"].tolist() == sorted(table["net"].tolist())  # most negative first
+
+
+def test_opening_a_story_shows_its_passages(fixture):
+    at = _app("stories", article=str(fixture.known.criticised))
+    text = _markdown(at)
+    assert "A relative said police took forty minutes to arrive\\." in text
+    assert "public · Ann Smith" in text and ":orange-badge[▼ negative]" in text
+    assert at.link_button[0].proto.url == (
+        "https://known.example/families-criticise-slow-response-to-a11-collision"
+    )
+    assert at.selectbox(key="story_choice").value == fixture.known.criticised
+
+
+def test_story_stances_match_the_article_topics_view(fixture):
+    version, _ = queries.data_version(str(fixture.db))
+    f = Filters(
+        start=fixture.end_day.replace(year=fixture.end_day.year - 2),
+        end=fixture.end_day,
+        external_only=False,
+    )
+    ours = queries.stories(str(fixture.db), version, f, "Newest first", 100000)
+    con = duckdb.connect(str(fixture.db), read_only=True)
+    try:
+        view = con.execute(
+            "SELECT article_id, string_agg(topic || ': ' || stance, ', ' "
+            "ORDER BY topic) FROM article_topics GROUP BY article_id"
+        ).fetchall()
+    finally:
+        con.close()
+    assert dict(zip(ours["id"], ours["stances"], strict=True)) == dict(view)
+
+
+def test_alerts_page_explains_and_links_stories(fixture):
+    at = _app("alerts", topic=["road_safety"])
+    text = _markdown(at)
+    assert widgets.escape("against a 28-day average of 0.1") in text
+    labels = [p.value for p in at.page_link]
+    assert labels == ["Families criticise slow response to A11 collision (The Guardian)"]
+
+
+def test_sources_page_flags_silent_sources(fixture):
+    at = _app("sources")
+    table = at.dataframe[0].value.set_index("source")
+    assert table.loc["Lynn News", "silent"] == "⚠ silent"  # nothing new for 12 days
+    assert table.loc["Diss Express", "silent"] == "⚠ silent"  # configured, never crawled
+    assert table.loc["Eastern Daily Press", "silent"] == ""
+    assert table.loc["Lynn News", "errors"] > 0
+    assert "Lynn News" in at.warning[0].value
+    errors = at.dataframe[1].value
+    assert {"http_404", "timeout"} <= set(errors["reason"])
+
+
+def test_review_correction_changes_the_overview(fixture):
+    pid = fixture.known.criticised_first_passage
+    at = _app("review", passage=str(pid))
+    assert "A relative said police took forty minutes to arrive\\." in _markdown(at)
+    at.selectbox(key=f"stance_{pid}_road_safety").set_value("positive")
+    at.text_input(key="reviewer").set_value("Pat Analyst")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert "Saved 1 correction of passage" in at.success[0].value
+    con = duckdb.connect(str(fixture.db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT passage_id, field, topic, old_value, new_value, author FROM feedback"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [(pid, "stance", "road_safety", "negative", "positive", "Pat Analyst")]
+    at.switch_page("dashboard/overview.py").run()
+    # -0.7 became +1.0: (0.0 + 0.8 + 1.0 - 0.5) / 4
+    assert _metric(at, "Road safety").value == "+0.33"
+
+
+def test_review_needs_a_name_and_a_change(fixture):
+    pid = fixture.known.criticised_first_passage
+    at = _app("review", passage=str(pid))
+    at.selectbox(key=f"stance_{pid}_road_safety").set_value("neutral")
+    at.button[0].click().run()
+    assert "say who is correcting" in at.error[0].value
+    at.text_input(key="reviewer").set_value("Pat Analyst")
+    at.selectbox(key=f"stance_{pid}_road_safety").set_value("negative")
+    at.button[0].click().run()
+    assert "Nothing changed" in at.warning[0].value
+    con = duckdb.connect(str(fixture.db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_review_adds_and_removes_topics_and_voice(fixture):
+    pid = fixture.known.criticised_first_passage
+    at = _app("review", passage=str(pid))
+    at.checkbox(key=f"remove_{pid}_road_safety").check()
+    at.selectbox(key=f"add_{pid}").set_value("emergency_response")
+    at.selectbox(key=f"add_stance_{pid}").set_value("negative")
+    at.selectbox(key=f"voice_{pid}").set_value("government")
+    at.text_input(key="reviewer").set_value("Pat Analyst")
+    at.button[0].click().run()
+    assert "Saved 3 corrections" in at.success[0].value
+    text = _markdown(at)
+    assert "Emergency response :orange-badge[▼ negative]" in text
+    assert "Road safety" not in text.split("passage")[0]
+    assert "🗣 government" in text
+
+
+def test_missing_warehouse_says_what_to_do(fixture, tmp_path, monkeypatch):
+    monkeypatch.setenv("PCM_DB", str(tmp_path / "nothing.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "no warehouse at" in at.error[0].value and "pcm run" in at.error[0].value
+
+
+def test_bad_config_is_one_clear_line(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("force: {name: Norfolk}\nsurprise: 1\n", encoding="utf-8")
+    monkeypatch.setenv("PCM_CONFIG", str(bad))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "surprise: unknown field" in at.error[0].value
+
+
+def test_every_page_copes_with_an_empty_warehouse(tmp_path, monkeypatch):
+    from dashboard.synthetic import write_fixture_config
+    from warehouse.migrate import migrate
+
+    db = tmp_path / "empty.duckdb"
+    con = duckdb.connect(str(db))
+    migrate(con)
+    con.close()
+    monkeypatch.setenv("PCM_CONFIG", str(write_fixture_config(tmp_path)))
+    monkeypatch.setenv("PCM_DB", str(db))
+    at = _app()
+    assert {m.value for m in at.metric} == {"—"}
+    assert "**Last successful run:** never" in "\n".join(m.value for m in at.sidebar.markdown)
+    for page in ("trends", "stories", "alerts", "sources", "review"):
+        at.switch_page(f"dashboard/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_bad_ids_in_the_url_are_explained_not_raised(fixture):
+    at = _app("stories", article="999999")
+    assert "There is no story 999999" in at.warning[0].value
+    at = _app("stories", article="not-a-number")
+    assert at.selectbox(key="story_choice").value is None and not at.main.warning
+    at = _app("review", passage="999999")
+    assert "There is no passage 999999" in at.warning[0].value
