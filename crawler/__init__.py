@@ -1,0 +1,1 @@
+"""The crawler: config-driven Scrapy spiders, article extraction, relevance and dedup."""

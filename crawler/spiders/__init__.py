@@ -1,0 +1,1 @@
+"""Spiders: one config-driven spider crawls any source (feeds, sitemaps, listing pages, PDFs)."""

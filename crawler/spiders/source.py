@@ -1,0 +1,235 @@
+"""The config-driven spider: one source's feeds, sitemaps and listing pages, then articles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from crawler.dates import LOCAL_TZ
+from crawler.discovery import Entry, looks_like_feed, parse_feed, parse_listing, parse_sitemap
+from crawler.extract import Extracted, ExtractionFailed, extract_or_fail
+from crawler.failures import classify_failure
+from crawler.items import ArticleItem, SkippedPage
+from crawler.ledger import CrawlLedger
+from crawler.pdf import extract_pdf, is_pdf
+from crawler.urls import canonical_url
+from pcm.config import Config, Source
+
+logger = logging.getLogger(__name__)
+
+MAX_SITEMAPS = 50  # child sitemaps followed from a sitemap index, per source and crawl
+SKIP_EXTRACTION_REASONS = frozenset({"empty_body", "paywall_stub"})  # pages that won't change
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+_UNTRUSTED_DATE_SOURCES = (None, "url", "text")  # a feed's date beats these
+
+
+def _refines(page: datetime | None, feed: datetime) -> bool:
+    """True when the page gave only a date (local midnight) and the feed has a time that day."""
+    if page is None:
+        return True
+    local = page.astimezone(LOCAL_TZ)
+    return (local.hour, local.minute, local.second) == (0, 0, 0) and (
+        feed.astimezone(LOCAL_TZ).date() == local.date()
+    )
+
+
+class SourceSpider(scrapy.Spider):
+    """Crawls one configured source. Discovery and parsing are pure functions elsewhere; this
+    class only turns their output into requests and items and records what went wrong."""
+
+    name = "source"
+
+    def __init__(
+        self,
+        cfg: Config,
+        source: Source,
+        ledger: CrawlLedger,
+        seen: set[str] | frozenset[str] = frozenset(),
+        since: datetime | None = None,
+        fail_store_urls: tuple[str, ...] = (),
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.cfg = cfg
+        self.source = source
+        self.ledger = ledger
+        self.seen = set(seen)
+        self.since = since
+        self.fail_store_urls = frozenset(canonical_url(u) for u in fail_store_urls)
+        self._queued: set[str] = set()
+        self._sitemaps = 0
+        self._budget_logged = False
+
+    # -- discovery -------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.source.feeds:
+            yield Request(url, callback=self.parse_feed, errback=self.on_error, dont_filter=True)
+        for url in self.source.sitemaps:
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_error, dont_filter=True)
+        for url in self.source.start_urls:
+            yield Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.on_error,
+                dont_filter=True,
+                meta={"pcm_depth": 0},
+            )
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """Requests for the feed's new entries."""
+        self.ledger.pages_fetched += 1
+        entries = parse_feed(response.body, response.url) if looks_like_feed(response.body) else []
+        if not entries:
+            self.ledger.error(response.url, "bad_feed", "no RSS/Atom entries found")
+            return
+        for entry in entries:
+            request = self._article_request(entry)
+            if request:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Requests for a sitemap's new entries and its child sitemaps."""
+        self.ledger.pages_fetched += 1
+        page = parse_sitemap(response.body, response.url)
+        if not page.entries and not page.sitemaps:
+            self.ledger.error(response.url, "bad_sitemap", "no <url> or <sitemap> entries found")
+            return
+        for url in page.sitemaps:
+            if self._sitemaps >= MAX_SITEMAPS:
+                break
+            self._sitemaps += 1
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        for entry in page.entries:
+            request = self._article_request(entry)
+            if request:
+                yield request
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        """Requests for a listing page's article links and, within max_depth, its next pages."""
+        self.ledger.pages_fetched += 1
+        page = parse_listing(response.body, response.url, self.source.article_patterns)
+        depth = response.meta.get("pcm_depth", 0)
+        for url in page.articles:
+            request = self._article_request(Entry(url))
+            if request:
+                yield request
+        if depth < self.cfg.crawl.max_depth:
+            for url in page.listings:
+                yield Request(
+                    url,
+                    callback=self.parse_listing,
+                    errback=self.on_error,
+                    meta={"pcm_depth": depth + 1},
+                )
+
+    def _article_request(self, entry: Entry) -> Request | None:
+        url = canonical_url(entry.url)
+        if url in self.seen:
+            self.ledger.already_seen += 1
+            return None
+        if self.since and entry.published_at and entry.published_at < self.since:
+            self.ledger.too_old += 1
+            return None
+        if url in self._queued:
+            return None
+        if len(self._queued) >= self.cfg.crawl.max_articles_per_source:
+            if not self._budget_logged:
+                logger.info(
+                    "%s: max_articles_per_source (%d) reached",
+                    self.source.name,
+                    self.cfg.crawl.max_articles_per_source,
+                )
+                self._budget_logged = True
+            return None
+        self._queued.add(url)
+        # Articles are de-duplicated by canonical URL above; Scrapy's own filter would
+        # silently drop the second hop of a redirect loop instead of reporting it.
+        return Request(
+            entry.url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"pcm_entry": entry},
+            dont_filter=True,
+        )
+
+    # -- articles --------------------------------------------------------------------------
+    def parse_article(self, response: Response) -> Iterator[ArticleItem | SkippedPage]:
+        """One article page (HTML or PDF) -> an ArticleItem, a SkippedPage, or an error."""
+        self.ledger.pages_fetched += 1
+        entry: Entry = response.meta.get("pcm_entry") or Entry(response.url)
+        requested = canonical_url(entry.url)
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        try:
+            extracted = self._extract(response, content_type)
+        except ExtractionFailed as exc:
+            if exc.reason in SKIP_EXTRACTION_REASONS:
+                yield SkippedPage(requested, entry.url, self.source.name, exc.reason, exc.detail)
+            else:
+                self.ledger.error(entry.url, exc.reason, exc.detail)
+            return
+        published, date_source = extracted.published_at, extracted.date_source
+        if entry.published_at and (
+            date_source in _UNTRUSTED_DATE_SOURCES or _refines(published, entry.published_at)
+        ):
+            published, date_source = entry.published_at, "feed"
+        if self.since and published and published < self.since:
+            self.ledger.too_old += 1
+            return
+        if not is_pdf(response.body, content_type):
+            yield from self._linked_reports(response)
+        yield ArticleItem(
+            url=self._canonical(extracted.canonical_url, response.url),
+            request_url=requested,
+            source=self.source.name,
+            source_kind=self.source.kind,
+            title=extracted.title or entry.title,
+            text=extracted.text,
+            published_at=published,
+            fetched_at=datetime.now(UTC),
+            author=extracted.author,
+            language=extracted.language,
+            date_source=date_source,
+        )
+
+    def _linked_reports(self, response: Response) -> Iterator[Request]:
+        """PDF reports linked from an article page (an inspectorate's summary page links the
+        full report) when they match the source's article_patterns."""
+        if not self.source.article_patterns:
+            return
+        links = parse_listing(response.body, response.url, self.source.article_patterns).articles
+        for url in links:
+            if urlsplit(url).path.lower().endswith(".pdf"):
+                request = self._article_request(Entry(url))
+                if request:
+                    yield request
+
+    def _extract(self, response: Response, content_type: str) -> Extracted:
+        body = response.body
+        if is_pdf(body, content_type):
+            return extract_pdf(body)
+        kind = content_type.split(";")[0].strip().lower()
+        if kind and not kind.startswith(_HTML_TYPES):
+            raise ExtractionFailed("not_html", f"Content-Type {kind}")
+        return extract_or_fail(body, response.url, content_type)
+
+    @staticmethod
+    def _canonical(declared: str | None, fetched: str) -> str:
+        """rel=canonical, unless it points at a site's home page (a common CMS mistake)."""
+        if declared and not (
+            urlsplit(declared).path in ("", "/") and urlsplit(fetched).path not in ("", "/")
+        ):
+            return canonical_url(declared)
+        return canonical_url(fetched)
+
+    def on_error(self, failure: Failure) -> None:
+        """Record a failed request with its reason code."""
+        reason, detail = classify_failure(failure)
+        request = failure.request
+        first = (request.meta.get("redirect_urls") or [request.url])[0]  # before any redirect
+        self.ledger.error(first, reason, detail)
