@@ -16,15 +16,19 @@ logger = logging.getLogger(__name__)
 
 
 def _command_modules() -> list:
-    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")
+    )
     return [importlib.import_module(f"pcm.commands.{name}") for name in names]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole argument parser; each command module adds its sub-parser with `add_parser`."""
     parser = argparse.ArgumentParser(
-        prog="pcm", description="Public Confidence Monitor: crawl, score and report public "
-        "confidence in a police force.")
+        prog="pcm",
+        description="Public Confidence Monitor: crawl, score and report public "
+        "confidence in a police force.",
+    )
     parser.add_argument("--version", action="version", version=f"pcm {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -35,11 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_config_args(parser: argparse.ArgumentParser, db: bool = True) -> None:
     """The `--config` and `--db` flags that every command touching config or warehouse takes."""
-    parser.add_argument("--config", metavar="FILE",
-                        help="config YAML (default: $PCM_CONFIG, else config/norfolk.yaml)")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="config YAML (default: $PCM_CONFIG, else config/norfolk.yaml)",
+    )
     if db:
-        parser.add_argument("--db", metavar="FILE",
-                            help="DuckDB warehouse (default: $PCM_DB, else data/pcm.duckdb)")
+        parser.add_argument(
+            "--db", metavar="FILE", help="DuckDB warehouse (default: $PCM_DB, else data/pcm.duckdb)"
+        )
 
 
 def config_from(args: argparse.Namespace) -> Config:

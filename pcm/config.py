@@ -33,7 +33,9 @@ TOPICS = (
 )
 
 Voice = Literal["force", "pcc", "inspectorate", "government", "public", "media"]
-SourceKind = Literal["local_news", "national_news", "force_statement", "pcc_statement", "inspectorate"]
+SourceKind = Literal[
+    "local_news", "national_news", "force_statement", "pcc_statement", "inspectorate"
+]
 
 DEFAULT_CONFIG = "config/norfolk.yaml"
 DEFAULT_DB = "data/pcm.duckdb"
@@ -174,8 +176,11 @@ def _describe(error: ValidationError) -> str:
     return f"{where}: {msg}"
 
 
-def load_config(path: str | os.PathLike | None = None, db: str | None = None,
-                environ: dict[str, str] | None = None) -> Config:
+def load_config(
+    path: str | os.PathLike | None = None,
+    db: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Config:
     """Read and validate the config.
 
     Args:
@@ -194,18 +199,23 @@ def load_config(path: str | os.PathLike | None = None, db: str | None = None,
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found; pass --config FILE or set PCM_CONFIG")
+        raise ConfigError(
+            f"{path}: config file not found; pass --config FILE or set PCM_CONFIG"
+        ) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; save the config as UTF-8")
+        raise ConfigError(f"{path}: not UTF-8 text; save the config as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "somewhere"
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{path}: YAML syntax error at {where}: {problem}")
+        raise ConfigError(f"{path}: YAML syntax error at {where}: {problem}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a YAML mapping with a 'force' section at the top")
-    raw = {**raw, "db_path": db or env.get("PCM_DB") or raw.get("db_path") or DEFAULT_DB,
-           "config_path": str(path)}
+    raw = {
+        **raw,
+        "db_path": db or env.get("PCM_DB") or raw.get("db_path") or DEFAULT_DB,
+        "config_path": str(path),
+    }
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""The worked queries in docs/readme/warehouse.md run on a real warehouse and return rows."""
+"""The worked queries in README.md run on a real warehouse and return rows."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from warehouse.load import (
     store_scores,
 )
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "readme" / "warehouse.md"
+DOC = Path(__file__).resolve().parents[1] / "README.md"
 QUERIES = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
 
 

@@ -34,7 +34,7 @@ HERALD_PER_PAGE = 10
 FORCE_PER_PAGE = 15
 PCC_PER_PAGE = 5
 
-# Feeds, sitemaps and listing pages (paths on the sample host). Also in docs/readme/sample_site.md.
+# Feeds, sitemaps and listing pages (paths on the sample host); the README lists them too.
 GAZETTE_FEED = "/gazette/feed.rss"
 ECHO_SITEMAP = "/echo/news-sitemap.xml"
 HERALD_LISTING = "/herald/news/"

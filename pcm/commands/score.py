@@ -1,0 +1,38 @@
+"""`pcm score`: score the warehouse's unscored passages with the current model."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from pcm.cli import add_config_args, config_from
+
+logger = logging.getLogger(__name__)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add `pcm score`."""
+    parser = sub.add_parser(
+        "score",
+        help="score passages the current model has not scored yet",
+        description="Score every passage in the warehouse that the current model version has "
+        "not scored, in batches that are committed one by one (an interrupted run resumes). "
+        "With --rescore, score every passage again under the current model version; rows of "
+        "other model versions are kept.",
+    )
+    parser.add_argument(
+        "--rescore", action="store_true", help="score all passages again with the current model"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_config_args(parser)
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Score and print how many passages were scored."""
+    from sentiment.scoring import score_pending
+
+    cfg = config_from(args)
+    done = score_pending(cfg, rescore=args.rescore, progress=not args.no_progress)
+    print(f"{cfg.db_path}: scored {done} passage(s)")
+    return 0

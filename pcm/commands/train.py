@@ -1,0 +1,101 @@
+"""`pcm train`: fine-tune the topic and stance model on the labelled corpus (and NewsMTSC)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from pcm.cli import add_config_args, config_from
+from pcm.errors import PcmError
+
+logger = logging.getLogger(__name__)
+
+NEWSMTSC_ENV = "PCM_NEWSMTSC"  # default for --newsmtsc (a folder holding train.jsonl)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add `pcm train`."""
+    from sentiment.corpus import DATA_DIR
+
+    model_dir = DATA_DIR.parent / "model"  # sentiment.model.MODEL_DIR, without importing torch
+
+    parser = sub.add_parser(
+        "train",
+        help="train the topic and stance model",
+        description="Fine-tune the encoder's top layers and the topic and stance heads on the "
+        "corpus's train split (dev picks the epoch and topic threshold; test is never read) "
+        "and, when given, NewsMTSC train.jsonl. Seeded and reproducible; minutes on 2 cores.",
+    )
+    parser.add_argument(
+        "--corpus",
+        default=str(DATA_DIR),
+        metavar="DIR",
+        help="folder with corpus_*.jsonl and split.json (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--newsmtsc",
+        metavar="DIR",
+        help=f"NewsMTSC folder with train.jsonl (default: ${NEWSMTSC_ENV}; "
+        "without it training uses the corpus only)",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(model_dir),
+        metavar="DIR",
+        help="model folder to write (default: %(default)s)",
+    )
+    parser.add_argument("--epochs", type=int, help="training epochs (default: the shipped model's)")
+    parser.add_argument("--layers", type=int, help="top transformer layers to fine-tune (1-6)")
+    parser.add_argument("--seed", type=int, help="random seed")
+    parser.add_argument(
+        "--newsmtsc-limit",
+        type=int,
+        metavar="N",
+        help="use only the first N NewsMTSC sentences (quick runs)",
+    )
+    parser.add_argument(
+        "--corrections",
+        action="store_true",
+        help="also learn from the analysts' corrections in the warehouse (--db, else $PCM_DB)",
+    )
+    add_config_args(parser)
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Train and print where the model went and its dev figures."""
+    from dataclasses import replace
+
+    from sentiment.train import Settings
+    from sentiment.training import train_model
+
+    settings = Settings()
+    if args.epochs is not None:
+        settings = replace(settings, epochs=args.epochs)
+    if args.layers is not None:
+        if not 1 <= args.layers <= 6:
+            raise PcmError("--layers must be between 1 and 6")
+        settings = replace(settings, trainable_layers=args.layers)
+    if args.seed is not None:
+        settings = replace(settings, seed=args.seed)
+    newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
+    corrections = None
+    if args.corrections:
+        from sentiment.feedback import read_corrections
+
+        corrections = read_corrections(config_from(args).db_path)
+        print(f"{len(corrections)} corrected passages from the warehouse")
+    report = train_model(
+        args.out,
+        args.corpus,
+        newsmtsc,
+        settings,
+        newsmtsc_limit=args.newsmtsc_limit,
+        progress=print,
+        corrections=corrections,
+    )
+    dev = ", ".join(f"{k} {v:.3f}" for k, v in report["dev"].items() if v is not None)
+    print(f"model {report['name']} version {report['version']} -> {args.out}")
+    print(f"dev: {dev}; topic threshold {report['topic_threshold']}")
+    return 0

@@ -1,0 +1,59 @@
+"""The small trained heads on top of the encoder: topics (multi-label) and stance per topic."""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+from torch import nn
+
+from pcm.config import TOPICS
+
+logger = logging.getLogger(__name__)
+
+STANCES = ("negative", "neutral", "positive")  # index order of the stance head's outputs
+# The stance head's topic input has one extra slot: a target with no topic of ours
+# (the marked mention in a NewsMTSC sentence).
+NO_TOPIC = len(TOPICS)
+TOPIC_EMBED_DIM = 32
+
+
+class Heads(nn.Module):
+    """Topic head on the mean-pooled passage; stance head on [mean, target pool, topic].
+
+    Args:
+        dim: encoder hidden size (384 for MiniLM-L6).
+        hidden: width of the stance head's hidden layer.
+        dropout: dropout before each linear layer while training.
+    """
+
+    def __init__(self, dim: int = 384, hidden: int = 256, dropout: float = 0.1):
+        super().__init__()
+        self.topic = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim, len(TOPICS)))
+        self.topic_embed = nn.Embedding(len(TOPICS) + 1, TOPIC_EMBED_DIM)
+        self.stance = nn.Sequential(
+            nn.Dropout(dropout),
+            nn.Linear(2 * dim + TOPIC_EMBED_DIM, hidden),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, len(STANCES)),
+        )
+
+    def topic_logits(self, pooled: torch.Tensor) -> torch.Tensor:
+        """(batch, dim) mean-pooled passages -> (batch, 13) topic logits."""
+        return self.topic(pooled)
+
+    def stance_logits(
+        self, pooled: torch.Tensor, target: torch.Tensor, topic: torch.Tensor
+    ) -> torch.Tensor:
+        """Stance logits for (passage, topic) pairs.
+
+        Args:
+            pooled: (n, dim) mean pool of each pair's passage.
+            target: (n, dim) pool over the target-mention tokens (the passage when none).
+            topic: (n,) topic index, `NO_TOPIC` for an external target.
+
+        Returns:
+            (n, 3) logits in `STANCES` order.
+        """
+        return self.stance(torch.cat([pooled, target, self.topic_embed(topic)], dim=-1))

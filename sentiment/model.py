@@ -1,0 +1,316 @@
+"""The confidence model: topics and stance per topic for passages, batched CPU inference."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file
+
+from pcm.config import TOPICS
+from pcm.errors import PcmError
+from sentiment.encoder import encoder_digest, load_encoder, masked_mean
+from sentiment.heads import STANCES, Heads
+from sentiment.lexical import VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
+from sentiment.targets import force_pattern, force_spans, token_mask
+from sentiment.textcheck import clean, skip_reason
+
+logger = logging.getLogger(__name__)
+
+MODEL_DIR = Path(__file__).parent / "model"
+LAYERS_FILE = "layers.safetensors"
+HEADS_FILE = "heads.safetensors"
+META_FILE = "model.json"
+MODEL_FILES = (META_FILE, LAYERS_FILE, HEADS_FILE)
+OPTIONAL_FILES = (VOCAB_FILE, WEIGHTS_FILE)  # the word-level topic model, when trained
+NUM_THREADS = 2  # fixed so that results do not depend on the machine's core count
+_TARGET = force_pattern()
+
+
+class ModelMissingError(PcmError):
+    """The trained model folder is missing or incomplete."""
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    """Stance of one passage towards the force on one topic."""
+
+    topic: str
+    label: str  # positive | neutral | negative
+    score: float  # p_positive - p_negative, in [-1, 1]
+    p_positive: float
+    p_neutral: float
+    p_negative: float
+    topic_prob: float  # P(topic) from the topic head
+
+
+@dataclass
+class PassageResult:
+    """The model's output for one passage."""
+
+    skipped: str | None = None  # empty | garbage | non_english, or None when scored
+    truncated: bool = False  # longer than model.max_tokens tokens: only the start was read
+    topics: list[TopicScore] = field(default_factory=list)
+
+
+def model_version(path: str | Path) -> str:
+    """Short hash of the model's files and the encoder's files (12 hex characters).
+
+    Args:
+        path: the model folder.
+
+    Returns:
+        The version string stored with every score.
+    """
+    digest = hashlib.sha256()
+    for name in MODEL_FILES + OPTIONAL_FILES:
+        if name in OPTIONAL_FILES and not (Path(path) / name).is_file():
+            continue
+        digest.update(name.encode())
+        digest.update((Path(path) / name).read_bytes())
+    digest.update(encoder_digest().encode())
+    return digest.hexdigest()[:12]
+
+
+class ConfidenceModel:
+    """Encoder with fine-tuned top layers, a topic head and a topic-conditioned stance head.
+
+    Args:
+        path: folder with `model.json`, `layers.safetensors` and `heads.safetensors`.
+        batch_size: passages per forward pass.
+        max_tokens: passages are truncated to this many tokens (and flagged).
+    """
+
+    def __init__(self, path: str | Path = MODEL_DIR, batch_size: int = 32, max_tokens: int = 128):
+        path = Path(path)
+        missing = [n for n in MODEL_FILES if not (path / n).is_file()]
+        if missing:
+            raise ModelMissingError(
+                f"{path}: model files missing ({', '.join(missing)}); run `pcm train` or set "
+                "model.path to a trained model folder"
+            )
+        self.path = path
+        self.meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        self.name = self.meta.get("name", "pcm-minilm")
+        self.version = model_version(path)
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        self.threshold = float(self.meta.get("topic_threshold", 0.5))
+        self.lexical = LexicalTopics.load(path)
+        torch.set_num_threads(NUM_THREADS)
+        self.tokenizer, self.encoder = load_encoder()
+        layers = {k: v.float() for k, v in load_file(path / LAYERS_FILE).items()}
+        missing_keys = set(layers) - set(self.encoder.state_dict())
+        if missing_keys:
+            raise ModelMissingError(f"{path / LAYERS_FILE}: unexpected weights; retrain the model")
+        self.encoder.load_state_dict(layers, strict=False)
+        self.heads = Heads(self.encoder.config.hidden_size, int(self.meta.get("head_hidden", 256)))
+        self.heads.load_state_dict({k: v.float() for k, v in load_file(path / HEADS_FILE).items()})
+        self.encoder.eval()
+        self.heads.eval()
+        self._lock = threading.Lock()
+
+    def score_passages(self, texts: list[str]) -> list[PassageResult]:
+        """Topics and stance for each passage, batched and sorted by length, order kept.
+
+        Args:
+            texts: passages (any strings; bad ones come back skipped with a reason).
+
+        Returns:
+            One `PassageResult` per input, in input order. A passage with no topic above the
+            threshold has an empty `topics` list.
+        """
+        results = [PassageResult() for _ in texts]
+        cleaned = [clean(t) for t in texts]
+        todo = []
+        for i, text in enumerate(cleaned):
+            reason = skip_reason(text)
+            if reason:
+                results[i].skipped = reason
+            else:
+                todo.append(i)
+        if not todo:
+            return results
+        # Sort by length so each batch pads little; cap the characters looked at so a
+        # 100,000-character passage costs no more than a long one.
+        char_cap = self.max_tokens * 12
+        todo.sort(key=lambda i: len(cleaned[i]))
+        with self._lock, torch.inference_mode():
+            torch.manual_seed(0)
+            for start in range(0, len(todo), self.batch_size):
+                batch = todo[start : start + self.batch_size]
+                self._score_batch(
+                    [cleaned[i][:char_cap] for i in batch],
+                    [len(cleaned[i]) > char_cap for i in batch],
+                    [results[i] for i in batch],
+                )
+        return results
+
+    def _score_batch(self, texts: list[str], cut: list[bool], out: list[PassageResult]) -> None:
+        enc = self.tokenizer(
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=self.max_tokens,
+            return_tensors="pt",
+            return_offsets_mapping=True,
+            return_overflowing_tokens=False,
+            return_length=False,
+        )
+        lengths = enc["attention_mask"].sum(dim=1).tolist()
+        # Only a passage that filled the window can have been cut: count its tokens in full.
+        full = {
+            r: len(self.tokenizer(texts[r], truncation=False)["input_ids"])
+            for r, n in enumerate(lengths)
+            if n >= self.max_tokens
+        }
+        hidden = self.encoder(
+            input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
+        ).last_hidden_state
+        mask = enc["attention_mask"]
+        pooled = masked_mean(hidden, mask)
+        topic_probs = self._combine(torch.sigmoid(self.heads.topic_logits(pooled)), texts)
+        rows, topics, targets = [], [], []
+        for r, text in enumerate(texts):
+            out[r].truncated = cut[r] or full.get(r, 0) > self.max_tokens
+            n = int(mask[r].sum())
+            offsets = [tuple(o) for o in enc["offset_mapping"][r, :n].tolist()]
+            tmask = torch.zeros(hidden.shape[1])
+            tmask[:n] = token_mask(offsets, force_spans(text, _TARGET))
+            target = masked_mean(hidden[r : r + 1], tmask.unsqueeze(0))[0]
+            for t in range(len(TOPICS)):
+                if float(topic_probs[r, t]) >= self.threshold:
+                    rows.append(r)
+                    topics.append(t)
+                    targets.append(target)
+        if not rows:
+            return
+        idx = torch.tensor(rows)
+        probs = torch.softmax(
+            self.heads.stance_logits(pooled[idx], torch.stack(targets), torch.tensor(topics)),
+            dim=-1,
+        )
+        for k, (r, t) in enumerate(zip(rows, topics, strict=True)):
+            p = {s: float(probs[k, j]) for j, s in enumerate(STANCES)}
+            out[r].topics.append(
+                TopicScore(
+                    topic=TOPICS[t],
+                    label=max(STANCES, key=lambda s: p[s]),
+                    score=round(p["positive"] - p["negative"], 6),
+                    p_positive=round(p["positive"], 6),
+                    p_neutral=round(p["neutral"], 6),
+                    p_negative=round(p["negative"], 6),
+                    topic_prob=round(float(topic_probs[r, t]), 6),
+                )
+            )
+
+    @torch.inference_mode()
+    def stance_for(
+        self, texts: list[str], topics: list[int], spans: list[list[tuple[int, int]] | None]
+    ) -> torch.Tensor:
+        """Stance probabilities for given (passage, topic, target spans); used by evaluation.
+
+        Args:
+            texts: passages.
+            topics: topic index per passage (`heads.NO_TOPIC` for an external target).
+            spans: target character spans per passage; None = the force's mentions.
+
+        Returns:
+            (len(texts), 3) probabilities in `heads.STANCES` order.
+        """
+        out = torch.zeros(len(texts), len(STANCES))
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            enc = self.tokenizer(
+                [texts[i] for i in batch],
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                return_tensors="pt",
+                return_offsets_mapping=True,
+            )
+            hidden = self.encoder(
+                input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
+            ).last_hidden_state
+            pooled = masked_mean(hidden, enc["attention_mask"])
+            tmasks = torch.zeros(hidden.shape[:2])
+            for r, i in enumerate(batch):
+                n = int(enc["attention_mask"][r].sum())
+                offsets = [tuple(o) for o in enc["offset_mapping"][r, :n].tolist()]
+                sp = spans[i] if spans[i] is not None else force_spans(texts[i], _TARGET)
+                tmasks[r, :n] = token_mask(offsets, sp)
+            target = masked_mean(hidden, tmasks)
+            logits = self.heads.stance_logits(
+                pooled, target, torch.tensor([topics[i] for i in batch])
+            )
+            out[batch] = torch.softmax(logits, dim=-1)
+        return out
+
+    @torch.inference_mode()
+    def pooled(self, texts: list[str]) -> torch.Tensor:
+        """(len(texts), 384) mean-pooled passage vectors (the topic head's input)."""
+        out = torch.zeros(len(texts), self.encoder.config.hidden_size)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            enc = self.tokenizer(
+                [texts[i] for i in batch],
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                return_tensors="pt",
+            )
+            hidden = self.encoder(
+                input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
+            ).last_hidden_state
+            out[batch] = masked_mean(hidden, enc["attention_mask"])
+        return out
+
+    @torch.inference_mode()
+    def topic_probs(self, texts: list[str]) -> torch.Tensor:
+        """(len(texts), 13) topic probabilities; used by evaluation."""
+        if not texts:
+            return torch.zeros(0, len(TOPICS))
+        return self._combine(torch.sigmoid(self.heads.topic_logits(self.pooled(texts))), texts)
+
+    def _combine(self, encoder_probs: torch.Tensor, texts: list[str]) -> torch.Tensor:
+        """Average the encoder head's topic probabilities with the word-level model's."""
+        if self.lexical is None:
+            return encoder_probs
+        lexical = torch.from_numpy(self.lexical.probs(texts).astype("float32"))
+        return (encoder_probs + lexical) / 2
+
+
+_CACHE: dict[tuple, ConfidenceModel] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_model(model_cfg=None) -> ConfidenceModel:
+    """The model named by the config (cached per process).
+
+    Args:
+        model_cfg: `pcm.config.Model` (path, batch_size, max_tokens); None = defaults.
+
+    Returns:
+        A loaded `ConfidenceModel`.
+
+    Raises:
+        ModelMissingError: when the model folder lacks its files.
+    """
+    path = Path(getattr(model_cfg, "path", None) or MODEL_DIR)
+    batch = int(getattr(model_cfg, "batch_size", 32))
+    max_tokens = int(getattr(model_cfg, "max_tokens", 128))
+    key = (str(path.resolve()), batch, max_tokens)
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = ConfidenceModel(path, batch, max_tokens)
+            logger.info(
+                "loaded model %s version %s from %s", _CACHE[key].name, _CACHE[key].version, path
+            )
+        return _CACHE[key]

@@ -1,0 +1,79 @@
+"""`pcm score`: score the warehouse's unscored passages in committed batches."""
+
+from __future__ import annotations
+
+import logging
+
+from tqdm import tqdm
+
+from sentiment.model import load_model
+from warehouse.connection import writer
+from warehouse.load import pending_passages, register_model, store_scores
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 256  # passages scored and committed together: an interruption loses at most this many
+
+_ALL_PASSAGES = (
+    "SELECT p.id, p.text FROM passages AS p JOIN articles AS a ON a.id = p.article_id "
+    "WHERE p.text IS NOT NULL AND a.duplicate_of IS NULL ORDER BY p.id"
+)
+
+
+def score_pending(
+    cfg, rescore: bool = False, progress: bool = True, limit: int | None = None
+) -> int:
+    """Score every passage the current model has not scored yet, committing each batch.
+
+    Each batch's `scores` and `scored_passages` rows are written in one transaction, so an
+    interrupted run resumes where it stopped. The write connection is held only while a
+    batch is read or written, never while the model runs.
+
+    Args:
+        cfg: the config (`db_path`, `model`, `warehouse.lock_timeout_s`).
+        rescore: score every passage with text again under the current model version
+            (replacing only that version's rows; other versions' rows are kept).
+        progress: show a tqdm progress bar on stderr.
+        limit: score at most this many passages (lowest ids first); None = all.
+
+    Returns:
+        The number of passages scored.
+    """
+    model = load_model(cfg.model)
+    info = {
+        "path": str(model.path),
+        "threshold": model.threshold,
+        "encoder": model.meta.get("encoder"),
+        "data": model.meta.get("data"),
+        "dev": model.meta.get("dev"),
+    }
+    with writer(cfg) as con:
+        if register_model(con, model.version, model.name, info):
+            logger.info("registered model %s %s", model.name, model.version)
+        if rescore:
+            todo = [(r[0], r[1]) for r in con.execute(_ALL_PASSAGES).fetchall()]
+        else:
+            todo = pending_passages(con, model.version)
+    if limit is not None:
+        todo = todo[:limit]
+    if not todo:
+        logger.info("no passages to score with model %s", model.version)
+        return 0
+    done = 0
+    bar = tqdm(total=len(todo), unit="passage", desc="scoring", disable=not progress)
+    try:
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            results = model.score_passages([text for _, text in chunk])
+            with writer(cfg) as con:
+                store_scores(
+                    con,
+                    [(pid, res) for (pid, _), res in zip(chunk, results, strict=True)],
+                    model.version,
+                )
+            done += len(chunk)
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+    logger.info("scored %d passages with model %s", done, model.version)
+    return done

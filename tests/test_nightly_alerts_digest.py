@@ -1,0 +1,332 @@
+"""Alerts and the morning digest on a hand-made warehouse night."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from pcm.alerts import detect_spikes, london_today, raise_alerts
+from pcm.config import Alerts, Config, Digest, Force, Smtp
+from pcm.digest import (
+    DigestSendError,
+    collect_digest,
+    render_html,
+    render_markdown,
+    send_digest,
+    write_digest,
+)
+from warehouse.connection import writer
+
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # a nightly run at 03:00 on Fri 20 Nov 2026
+TODAY = london_today(NOW)
+SPIKE_DAY = TODAY - timedelta(days=1)
+SPIKE_TITLE = 'Victims <left> waiting & "ignored" by [police]'
+SPIKE_URL = "https://edp.example/news/victims?a=1&b=2"
+WATCHDOG_TITLE = "Watchdog criticises slow victim updates"
+WATCHDOG_URL = "https://bbc.example/news/watchdog"
+FORCE_TITLE = "Wexmoor Constabulary statement on road safety week"
+
+
+class _Warehouse:
+    """Writes hand-made articles, passages and scores (model `v1`)."""
+
+    def __init__(self, con):
+        self.con = con
+        self.article_id = 0
+        self.passage_id = 0
+        con.execute("INSERT INTO models VALUES ('v1', 'test-model', ?, NULL)", [NOW])
+
+    def article(self, title, url, source, day, passages, fetched_at=None, kind="local_news"):
+        """passages: (voice, topic, label, score) tuples; returns the article id."""
+        self.article_id += 1
+        published = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+        self.con.execute(
+            "INSERT INTO articles (id, url, source, source_kind, title, published_at, fetched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [self.article_id, url, source, kind, title, published, fetched_at or published],
+        )
+        for position, (voice, topic, label, score) in enumerate(passages):
+            self.passage_id += 1
+            self.con.execute(
+                "INSERT INTO passages (id, article_id, position, paragraph, text, voice) "
+                "VALUES (?, ?, ?, 0, 'text', ?)",
+                [self.passage_id, self.article_id, position, voice],
+            )
+            p_pos = max(score, 0.0)
+            p_neg = max(-score, 0.0)
+            self.con.execute(
+                "INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, 0.9, 'v1', ?)",
+                [self.passage_id, topic, label, score, p_pos, 1 - p_pos - p_neg, p_neg, NOW],
+            )
+        return self.article_id
+
+
+def _cfg(tmp_path, **alerts) -> Config:
+    return Config(
+        force=Force(name="Wexmoor Constabulary"),
+        db_path=str(tmp_path / "w.duckdb"),
+        alerts=Alerts(**alerts),
+        digest=Digest(out_dir=str(tmp_path / "reports")),
+    )
+
+
+def _fill(con) -> dict[str, int]:
+    """40 quiet days, then a spike in victim updates on SPIKE_DAY and a force-only one."""
+    w = _Warehouse(con)
+    for ago in range(40, 1, -1):
+        day = TODAY - timedelta(days=ago)
+        negatives = 2 if ago % 2 else 0  # alternate 0 and 2: mean 1, sd about 1
+        passages = [("media", "victim_updates", "negative", -0.7)] * negatives
+        passages += [
+            ("public", "victim_updates", "positive", 0.6),
+            ("public", "road_safety", "neutral", 0.0),
+        ]
+        w.article(
+            f"Routine story {ago}",
+            f"https://gazette.example/{ago}",
+            "Wexmoor Gazette",
+            day,
+            passages,
+        )
+    ids = {}
+    ids["spike"] = w.article(
+        SPIKE_TITLE,
+        SPIKE_URL,
+        "Eastern Daily Press",
+        SPIKE_DAY,
+        [("public", "victim_updates", "negative", -0.8)] * 4
+        + [("force", "victim_updates", "positive", 0.9)] * 3,
+        fetched_at=NOW - timedelta(hours=3),
+    )
+    ids["watchdog"] = w.article(
+        WATCHDOG_TITLE,
+        WATCHDOG_URL,
+        "BBC News",
+        SPIKE_DAY,
+        [("inspectorate", "victim_updates", "negative", -0.9)] * 2
+        + [("media", "victim_updates", "neutral", 0.0)],
+        fetched_at=NOW - timedelta(hours=2),
+        kind="national_news",
+    )
+    # The force's own words: many negative road-safety passages (e.g. quoting casualty figures
+    # as failures). They must not raise an alert: only outside voices count.
+    ids["force"] = w.article(
+        FORCE_TITLE,
+        "https://wexmoor.police.example/news/1",
+        "Wexmoor Constabulary",
+        SPIKE_DAY,
+        [("force", "road_safety", "negative", -0.8)] * 8,
+        fetched_at=NOW - timedelta(hours=1),
+        kind="force_statement",
+    )
+    ids["old"] = w.article(
+        "An old story found late",
+        "https://gazette.example/old",
+        "Wexmoor Gazette",
+        TODAY - timedelta(days=30),
+        [("public", "general", "neutral", 0.0)],
+        fetched_at=NOW - timedelta(hours=1),
+    )
+    return ids
+
+
+@pytest.fixture
+def night(tmp_path):
+    cfg = _cfg(tmp_path)
+    with writer(cfg) as con:
+        ids = _fill(con)
+    return cfg, ids
+
+
+def _alerts(cfg):
+    with writer(cfg) as con:
+        return con.execute(
+            "SELECT day, topic, kind, value, baseline, threshold, explanation, "
+            "article_ids, run_id FROM alerts ORDER BY day, topic, kind"
+        ).fetchall()
+
+
+def test_spike_in_outside_voices_raises_one_negative_volume_alert(night):
+    cfg, ids = night
+    with writer(cfg) as con:
+        new = raise_alerts(con, cfg, NOW, run_id=7)
+    rows = _alerts(cfg)
+    assert len(new) == len(rows) >= 1
+    volume = [r for r in rows if r[2] == "negative_volume"]
+    assert [(r[0], r[1]) for r in volume] == [(SPIKE_DAY, "victim_updates")]
+    _, _, _, value, baseline, threshold, explanation, article_ids, run_id = volume[0]
+    assert value == 6  # 4 public + 2 inspectorate; the force's 3 passages are not counted
+    assert baseline == pytest.approx(1.0, abs=0.1)
+    assert value > threshold > baseline
+    assert json.loads(article_ids) == [ids["spike"], ids["watchdog"]]
+    assert run_id == 7
+    assert SPIKE_TITLE in explanation and WATCHDOG_TITLE in explanation
+    assert "Eastern Daily Press" in explanation and "BBC News" in explanation
+    assert "public 4 negative" in explanation and "inspectorate 2 negative" in explanation
+    assert "force" not in explanation.split("Voices:")[1]
+    # The force's own negative road-safety passages raised nothing.
+    assert not [r for r in rows if r[1] == "road_safety"]
+
+
+def test_rerunning_alerts_changes_nothing(night):
+    cfg, _ = night
+    with writer(cfg) as con:
+        first = raise_alerts(con, cfg, NOW, run_id=1)
+        again = raise_alerts(con, cfg, NOW, run_id=2)
+    assert first and again == []
+    assert {r[8] for r in _alerts(cfg)} == {1}
+
+
+def test_no_alert_below_min_negative_or_with_low_sensitivity(tmp_path):
+    for settings in ({"min_negative": 7}, {"sensitivity": 10.0}):
+        cfg = _cfg(tmp_path / str(len(settings)) / next(iter(settings)), **settings)
+        with writer(cfg) as con:
+            _fill(con)
+            spikes = detect_spikes(con, cfg, SPIKE_DAY, SPIKE_DAY)
+        assert [s for s in spikes if s.kind == "negative_volume"] == [], settings
+
+
+def test_no_alert_without_enough_history(tmp_path):
+    cfg = _cfg(tmp_path)
+    with writer(cfg) as con:
+        w = _Warehouse(con)
+        w.article(
+            "Only story",
+            "https://x.example/1",
+            "X",
+            SPIKE_DAY,
+            [("public", "victim_updates", "negative", -0.9)] * 10,
+        )
+        assert raise_alerts(con, cfg, NOW) == []
+
+
+def test_empty_warehouse_raises_nothing(tmp_path):
+    cfg = _cfg(tmp_path)
+    with writer(cfg) as con:
+        assert raise_alerts(con, cfg, NOW) == []
+
+
+def test_digest_lists_overnight_stories_moves_and_alerts(night):
+    cfg, _ = night
+    with writer(cfg) as con:
+        raise_alerts(con, cfg, NOW, run_id=3)
+        digest = collect_digest(con, cfg, NOW, run_id=3, run_note="1 source(s) failed: X")
+    assert digest.day == TODAY
+    assert {o: [s.title for s in stories] for o, stories in digest.outlets.items()} == {
+        "BBC News": [WATCHDOG_TITLE],
+        "Eastern Daily Press": [SPIKE_TITLE],
+        "Wexmoor Constabulary": [FORCE_TITLE],
+    }
+    assert digest.older_articles == 1  # the late-found story from 30 days ago is counted only
+    assert [m.topic for m in digest.moves] == ["victim_updates"]
+    assert digest.moves[0].change < 0
+    assert [a.topic for a in digest.alerts if a.kind == "negative_volume"] == ["victim_updates"]
+    alert = next(a for a in digest.alerts if a.kind == "negative_volume")
+    assert [s.url for s in alert.stories] == [SPIKE_URL, WATCHDOG_URL]
+
+    md = render_markdown(digest)
+    assert '[Victims \\<left\\> waiting & "ignored" by \\[police\\]](' + SPIKE_URL + ")" in md
+    assert f"[{WATCHDOG_TITLE}]({WATCHDOG_URL})" in md
+    assert "An old story found late" not in md
+    assert "1 older stories" in md
+    assert "1 source(s) failed: X" in md
+
+    page = render_html(digest)
+    escaped = "Victims &lt;left&gt; waiting &amp; &quot;ignored&quot; by [police]"
+    assert f'<a href="https://edp.example/news/victims?a=1&amp;b=2">{escaped}</a>' in page
+    assert f'<a href="{WATCHDOG_URL}">{WATCHDOG_TITLE}</a>' in page
+    assert "<left>" not in page
+    assert "Victim updates" in page
+
+    html_path, md_path = write_digest(digest, cfg.digest.out_dir)
+    assert html_path.name == "digest-2026-11-20.html" and md_path.name == "digest-2026-11-20.md"
+    assert html_path.read_text(encoding="utf-8") == page
+    assert md_path.read_text(encoding="utf-8") == md
+
+
+def test_digest_of_an_empty_warehouse_says_so(tmp_path):
+    cfg = _cfg(tmp_path)
+    with writer(cfg) as con:
+        digest = collect_digest(con, cfg, NOW)
+    md = render_markdown(digest)
+    assert "No new stories overnight." in md and "No alerts." in md
+    assert "No topic's net score moved" in md
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_digest_is_sent_as_text_and_html_to_a_local_smtp_server(night):
+    cfg, _ = night
+    with writer(cfg) as con:
+        raise_alerts(con, cfg, NOW)
+        digest = collect_digest(con, cfg, NOW)
+    inbox = _Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        smtp = Smtp(
+            host="127.0.0.1",
+            port=port,
+            sender="pcm@force.example",
+            recipients=["comms@force.example", "chief@force.example"],
+        )
+        send_digest(digest, smtp)
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    envelope = inbox.messages[0]
+    assert envelope.rcpt_tos == ["comms@force.example", "chief@force.example"]
+    msg = message_from_bytes(envelope.content, policy=policy.default)
+    assert msg["Subject"] == digest.subject
+    assert msg.get_content_type() == "multipart/alternative"
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert f"[{WATCHDOG_TITLE}]({WATCHDOG_URL})" in text
+    assert f'<a href="{WATCHDOG_URL}">{WATCHDOG_TITLE}</a>' in html
+
+
+def test_smtp_failures_are_one_line_errors(night):
+    cfg, _ = night
+    with writer(cfg) as con:
+        digest = collect_digest(con, cfg, NOW)
+    closed = Smtp(
+        host="127.0.0.1", port=_free_port(), sender="a@b.example", recipients=["c@d.example"]
+    )
+    with pytest.raises(DigestSendError, match=r"could not send the digest via 127\.0\.0\.1"):
+        send_digest(digest, closed)
+    needs_password = Smtp(
+        host="127.0.0.1",
+        port=_free_port(),
+        sender="a@b.example",
+        recipients=["c@d.example"],
+        username="pcm",
+        password_env="PCM_SMTP_PW",
+    )
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=needs_password.port)
+    controller.start()
+    try:
+        with pytest.raises(DigestSendError, match=r"\$PCM_SMTP_PW is empty"):
+            send_digest(digest, needs_password, environ={})
+    finally:
+        controller.stop()
+    assert inbox.messages == []

@@ -1,0 +1,157 @@
+"""The shipped model through `score_passages`, `analyse_document` and `pcm analyse`."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pcm.cli import main
+from pcm.config import TOPICS, VOICES
+from sentiment.analyse import analyse_document, article_stance
+from sentiment.model import load_model
+
+GOLDEN = Path(__file__).parent / "fixtures" / "sentiment_golden.json"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(None)
+
+
+def test_golden_outputs(model):
+    golden = json.loads(GOLDEN.read_text())
+    if golden["model_version"] != model.version:
+        pytest.fail("the model changed: run tests/fixtures/make_sentiment_golden.py")
+    texts = [row["text"] for row in golden["passages"]]
+    for row, res in zip(golden["passages"], model.score_passages(texts), strict=True):
+        want = row["result"]
+        assert res.skipped == want["skipped"]
+        assert [t.topic for t in res.topics] == [t["topic"] for t in want["topics"]]
+        for got, exp in zip(res.topics, want["topics"], strict=True):
+            assert got.label == exp["label"], row["text"]
+            assert got.score == pytest.approx(exp["score"], abs=1e-3)
+            assert got.topic_prob == pytest.approx(exp["topic_prob"], abs=1e-3)
+
+
+def test_scores_are_probabilities_and_deterministic(model):
+    texts = [
+        "The force failed victims of domestic abuse, the inspectorate said.",
+        "Officers were praised for their fast response.",
+        "A short one.",
+    ] * 3
+    first = model.score_passages(texts)
+    assert model.score_passages(texts) == first  # same input twice, identical output
+    assert model.score_passages(list(reversed(texts))) == list(reversed(first))  # order kept
+    for res in first:
+        for t in res.topics:
+            assert t.topic in TOPICS and t.label in ("positive", "neutral", "negative")
+            assert t.p_positive + t.p_neutral + t.p_negative == pytest.approx(1.0, abs=1e-5)
+            assert t.score == pytest.approx(t.p_positive - t.p_negative, abs=1e-5)
+            assert t.topic_prob >= model.threshold
+
+
+def test_obvious_cases(model):
+    neg, pos = model.score_passages(
+        [
+            "Victims say detectives never called them back and their cases were closed without "
+            "any investigation.",
+            "Victims praised detectives for keeping them updated every week until the burglar "
+            "was charged.",
+        ]
+    )
+    assert "victim_updates" in [t.topic for t in neg.topics]
+    assert {t.topic: t.label for t in neg.topics}["victim_updates"] == "negative"
+    assert {t.topic: t.label for t in pos.topics}.get("victim_updates") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", None),
+        ("   \n\n  \t ", None),
+        ("😀😀😀 🚓🚓", "garbage"),
+        (
+            "Mae’r heddlu yn ymchwilio i’r digwyddiad yn y dref ac mae dyn wedi cael ei arestio.",
+            "non_english",
+        ),
+        ("x <div><p>x</p><span>y</span><b>z</b></div>", "garbage"),
+        ("\x00\x00\x00\x00", None),
+    ],
+)
+def test_bad_inputs_are_skipped_with_a_reason(model, text, reason):
+    result = analyse_document(text, None, model)
+    if reason is None:  # nothing left after cleaning: no passages at all
+        assert result["passages"] == [] and result["topics"] == []
+        assert model.score_passages([text])[0].skipped == "empty"
+    else:
+        assert [p["skipped"] for p in result["passages"]] == [reason]
+        assert result["passages"][0]["topics"] == []
+
+
+def test_huge_passage_is_truncated_not_fatal(model):
+    text = "The force failed victims again and again. " * 2500  # 100,000+ characters
+    res = model.score_passages([text[:100_000].replace(". ", ", ")])[0]
+    assert res.skipped is None and res.truncated is True
+    result = analyse_document("x" * 50 + "\n\n" + text, None, model)
+    assert result["passages"]  # split into sentences, no crash
+
+
+def test_nul_bytes_inside_text_are_cleaned(model):
+    res = model.score_passages(["The force\x00 failed victims\x00 of burglary."])[0]
+    assert res.skipped is None
+
+
+def test_article_stance_rule():
+    assert article_stance([0.5, 0.3], ["positive", "positive"]) == (0.4, "positive")
+    assert article_stance([0.8, -0.7], ["positive", "negative"])[1] == "mixed"
+    assert article_stance([-0.9, -0.8, 0.5], ["negative", "negative", "positive"])[1] == "negative"
+    assert article_stance([0.1, -0.1], ["neutral", "neutral"])[1] == "neutral"
+
+
+def test_pcm_analyse_json_shape(tmp_path, capsys):
+    doc = tmp_path / "story.txt"
+    doc.write_text(
+        "“Nobody has called me back in six weeks,” said burglary victim Jane Doe.\n\n"
+        "Chief Constable Paul Sanford said the force was proud of its officers.\n\n"
+        "😀😀😀",
+        encoding="utf-8",
+    )
+    assert main(["analyse", "--json", str(doc)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"title", "model", "topics", "passages"}
+    assert set(out["model"]) == {"name", "version"}
+    assert [p["index"] for p in out["passages"]] == [0, 1, 2]
+    assert [p["voice"] for p in out["passages"]] == ["public", "force", "media"]
+    for p in out["passages"]:
+        assert p["voice"] in VOICES
+        assert {"index", "text", "voice", "speaker", "topics"} <= set(p)
+        for t in p["topics"]:
+            assert {"topic", "label", "score"} <= set(t) and -1 <= t["score"] <= 1
+    for t in out["topics"]:
+        assert set(t) == {"topic", "score", "stance", "passages"}
+        assert t["stance"] in ("positive", "neutral", "negative", "mixed")
+    assert out["passages"][2]["skipped"] == "garbage"
+
+
+def test_pcm_analyse_html_and_table(tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Force praised</title></head><body><article>"
+        "<h1>Force praised</h1>"
+        + "".join(
+            f"<p>Residents said officers had responded quickly to call number {i} "
+            "and thanked the neighbourhood team for its work.</p>"
+            for i in range(6)
+        )
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["analyse", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "Model:" in out and "Residents said" in out
+
+
+def test_pcm_analyse_missing_file(capsys):
+    assert main(["analyse", "/nonexistent/story.txt"]) != 0
+    assert "no such file" in capsys.readouterr().err
