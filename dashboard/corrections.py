@@ -6,8 +6,11 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import duckdb
+
 from pcm.config import TOPICS, VOICES, Config
 from pcm.errors import PcmError
+from warehouse import materialized
 from warehouse.connection import writer
 
 logger = logging.getLogger(__name__)
@@ -79,6 +82,11 @@ def save(
 ) -> int:
     """Insert the changes into `feedback` in one transaction, through the single writer.
 
+    Then, on the same writer session, the corrected passage's rows of the dashboard's
+    materialized table are rebuilt from the view (the whole table when it was not current), so
+    the next page reads the correction from the table. Should that fail, the correction stays
+    saved and the dashboard reads the view until the table is rebuilt.
+
     Args:
         cfg: the config (its db_path and lock timeout are used).
         passage_id: the corrected passage.
@@ -104,6 +112,7 @@ def save(
             0
         ]:
             raise CorrectionError(f"there is no passage {passage_id}; pick one from the list")
+        before = materialized.source_version(con)
         con.execute("BEGIN TRANSACTION")
         for change in changes:
             con.execute(
@@ -120,5 +129,9 @@ def save(
                 ],
             )
         con.execute("COMMIT")
+        try:
+            materialized.refresh_passage(con, passage_id, before)
+        except duckdb.Error as exc:  # the views still show the correction; the table is stale
+            logger.warning("could not refresh %s: %s", materialized.TABLE, exc)
     logger.info("stored %d corrections of passage %d by %s", len(changes), passage_id, author)
     return len(changes)

@@ -1,9 +1,10 @@
 """Cached read queries: short-lived read-only connections, aggregation in DuckDB, nothing held open.
 
-Reading `passage_scores` (the view that applies analysts' corrections) costs one full scan of
-about a million rows, so the view is read once per *data version* into an in-memory Arrow
-snapshot (dashboard/snapshot.py), and each page aggregates that snapshot with an in-memory DuckDB
-connection (tens of milliseconds). The data version is a cheap fingerprint of the tables the
+`passage_scores` (the view that applies analysts' corrections) is read once per *data version*
+into an in-memory Arrow snapshot (dashboard/snapshot.py), from its materialized copy
+`dashboard_passage_scores` when that is current, else from the view (one full scan of about a
+million rows), and each page aggregates that snapshot with an in-memory DuckDB connection (tens
+of milliseconds). The data version is a cheap fingerprint of the tables the
 nightly job and the Review page write. Small tables (runs, alerts, crawl stats) are read straight
 from the file. Cached results are keyed by the snapshot version they were computed from.
 

@@ -1,11 +1,16 @@
 """The in-memory snapshot of `passage_scores` that pages aggregate, refreshed in the background.
 
-Reading the view costs one full scan (about 2 s for a million passages on two busy cores), so it
-is read once per data version and shared, read-only, by every session of the server process. When
-the data version changes (the nightly job wrote, or someone corrected a passage outside the
-dashboard), pages go on using the previous snapshot while a background thread reads the new one,
-so nobody waits for the scan except the very first visitor after the server starts (and the
-analyst who just saved a correction, whose next page waits for the re-read).
+The snapshot is read once per data version and shared, read-only, by every session of the server
+process. It comes from the table `dashboard_passage_scores` (warehouse/materialized.py), a copy
+of the view that the nightly job, `pcm score` and each saved correction keep current: about
+0.15 s for a million passages. Only when that table was not built from the warehouse as it is now
+(`materialized.is_current`, checked on the same read-only connection) is the view itself read,
+one full pass of window functions (over a second for a million passages on two busy cores), so a
+stale table never shows wrong numbers. When the data version changes (the nightly job wrote, or
+someone corrected a passage outside the dashboard), pages go on using the previous snapshot while
+a background thread reads the new one, so nobody waits for a read except the very first visitor
+after the server starts (and the analyst who just saved a correction, whose next page waits for
+the re-read).
 """
 
 from __future__ import annotations
@@ -16,18 +21,17 @@ from collections import OrderedDict
 
 import pyarrow as pa
 
+from warehouse import materialized
 from warehouse.connection import reader
 
 logger = logging.getLogger(__name__)
 
 KEEP = 2  # snapshots kept per warehouse: the one in use and the one replacing it
 
-# Only the view's columns the pages need (about 100 bytes a row in Arrow).
-PASSAGE_SCORES = """
-    SELECT passage_id, article_id, topic, label, score, voice, corrected,
-           model_version IS NULL AS added, source, source_kind, day
-    FROM passage_scores
-"""
+# Only the view's columns the pages need (about 100 bytes a row in Arrow): from the materialized
+# table when it is current, else from the view itself (the same columns, in the same order).
+PASSAGE_SCORES = materialized.VIEW_SELECT
+PASSAGE_SCORES_TABLE = materialized.TABLE_SELECT
 ARTICLES = """
     SELECT id, title, source, source_kind, url, published_at, fetched_at, duplicate_of
     FROM articles
@@ -42,17 +46,24 @@ _load_locks: dict[str, threading.Lock] = {}  # one synchronous read per warehous
 def read(db_path: str) -> dict[str, pa.Table]:
     """Read the snapshot tables from the warehouse on a short-lived read-only connection.
 
+    `passage_scores` comes from the materialized table when it was built from the warehouse as
+    it is now, else from the view.
+
     Raises:
         WarehouseLockedError: a writer held the file for longer than the reader's retry.
     """
     with reader(db_path) as con:
+        current = materialized.is_current(con)
         tables = {
-            "passage_scores": con.sql(PASSAGE_SCORES).to_arrow_table(),
+            "passage_scores": con.sql(
+                PASSAGE_SCORES_TABLE if current else PASSAGE_SCORES
+            ).to_arrow_table(),
             "articles": con.sql(ARTICLES).to_arrow_table(),
         }
     logger.info(
-        "read a dashboard snapshot of %s: %d scored passages",
+        "read a dashboard snapshot of %s from %s: %d scored passages",
         db_path,
+        materialized.TABLE if current else f"the {materialized.VIEW} view (table not current)",
         tables["passage_scores"].num_rows,
     )
     return tables

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from pcm.config import TOPICS
+from warehouse import materialized
 from warehouse.migrate import migrate
 
 logger = logging.getLogger(__name__)
@@ -496,7 +497,11 @@ class Fixture:
 
 
 def build_fixture(
-    folder: Path, passages: int = 3000, auth: bool = False, end_day: date | None = None
+    folder: Path,
+    passages: int = 3000,
+    auth: bool = False,
+    end_day: date | None = None,
+    materialize: bool = True,
 ) -> Fixture:
     """A small warehouse for tests and demos: synthetic passages plus the known stories.
 
@@ -510,6 +515,9 @@ def build_fixture(
         passages: how many synthetic scored passages.
         auth: the config's auth.enabled.
         end_day: the newest day; default yesterday (UTC).
+        materialize: build the dashboard's table `dashboard_passage_scores` as the nightly
+            job's refresh stage does (warehouse.materialized.refresh); without it, the
+            dashboard reads the view.
 
     Returns:
         The fixture's paths, end day and known story ids.
@@ -525,6 +533,8 @@ def build_fixture(
             con, passages, end_day=end_day, topics=tuple(t for t in TOPICS if t != "road_safety")
         )
         known = add_known_stories(con, end_day)
+        if materialize:
+            materialized.refresh(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

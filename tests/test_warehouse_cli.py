@@ -30,7 +30,9 @@ def run(capsys, *argv):
 def test_init_twice(capsys, paths):
     code, out, _ = run(capsys, "init", *paths)
     assert code == 0
-    assert out.endswith("applied 2 migration(s): 001_core, 002_alerts_feedback\n")
+    assert out.endswith(
+        "applied 3 migration(s): 001_core, 002_alerts_feedback, 003_dashboard_scores\n"
+    )
     code, out, _ = run(capsys, "init", *paths)
     assert code == 0
     assert out.endswith("up to date, nothing to apply\n")
@@ -132,7 +134,7 @@ def test_sql_without_a_warehouse_says_to_init(capsys, paths):
 def test_export_writes_one_parquet_per_table_and_view(capsys, filled, tmp_path):
     out_dir = tmp_path / "export"
     code, out, _ = run(capsys, "export", "--out", str(out_dir), *filled)
-    assert code == 0 and out.startswith(f"wrote 16 files to {out_dir}")
+    assert code == 0 and out.startswith(f"wrote 18 files to {out_dir}")
     con = duckdb.connect(filled[3], read_only=True)
     names = {
         r[0]

@@ -22,7 +22,9 @@ TABLES = {
     "articles",
     "crawl_errors",
     "crawl_stats",
+    "dashboard_passage_scores",
     "feedback",
+    "materialized_versions",
     "models",
     "passages",
     "runs",
@@ -55,7 +57,7 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> tuple:
 
 def test_fresh_warehouse_has_exactly_the_expected_tables_and_views(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    assert migrate(con) == ["001_core", "002_alerts_feedback"]
+    assert migrate(con) == ["001_core", "002_alerts_feedback", "003_dashboard_scores"]
     assert relations(con, "BASE TABLE") == TABLES
     assert relations(con, "VIEW") == VIEWS
     for view in VIEWS:  # every view binds and runs on an empty warehouse
@@ -90,7 +92,12 @@ def test_failing_migration_leaves_nothing_half_applied(tmp_path):
         migrate(con, migrations, views)
     assert applied_migrations(con) == ["001_core"]
     assert "first_half" not in relations(con, "BASE TABLE")
-    assert relations(con, "BASE TABLE") == TABLES - {"alerts", "feedback"}
+    assert relations(con, "BASE TABLE") == TABLES - {
+        "alerts",
+        "feedback",
+        "dashboard_passage_scores",
+        "materialized_versions",
+    }
     # Fixed, the migration applies on the next run, alone.
     bad.write_text("CREATE TABLE first_half (x INTEGER);\nCREATE TABLE second_half (y INTEGER);\n")
     assert migrate(con, migrations, views) == ["002_bad"]
@@ -107,7 +114,7 @@ def test_failing_view_changes_no_view(tmp_path):
     with pytest.raises(MigrationError, match=r"view 02_bad\.sql failed"):
         migrate(con, views_dir=views)
     assert relations(con, "VIEW") == set()
-    assert applied_migrations(con) == ["001_core", "002_alerts_feedback"]
+    assert applied_migrations(con) == ["001_core", "002_alerts_feedback", "003_dashboard_scores"]
     con.close()
 
 
@@ -142,9 +149,10 @@ def test_edited_applied_migration_is_not_rerun_but_warned(tmp_path, caplog):
 
 
 def test_migration_files_ship_with_the_package():
-    assert [p.name for p in sorted(Path(MIGRATIONS_DIR).glob("*.sql"))][:2] == [
+    assert [p.name for p in sorted(Path(MIGRATIONS_DIR).glob("*.sql"))][:3] == [
         "001_core.sql",
         "002_alerts_feedback.sql",
+        "003_dashboard_scores.sql",
     ]
 
 

@@ -31,8 +31,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Score and print how many passages were scored."""
     from sentiment.scoring import score_pending
+    from warehouse.materialized import refresh_if_stale
 
     cfg = config_from(args)
     done = score_pending(cfg, rescore=args.rescore, progress=not args.no_progress)
+    refresh_if_stale(cfg)  # the dashboard's copy of passage_scores
     print(f"{cfg.db_path}: scored {done} passage(s)")
     return 0
