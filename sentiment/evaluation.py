@@ -8,12 +8,13 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import torch
 from sklearn.metrics import accuracy_score, f1_score
 
 from pcm.config import TOPICS
 from sentiment.corpus import DATA_DIR, FORCE_ALIASES, load_split, read_corpus, read_people
 from sentiment.heads import NO_TOPIC, STANCES
-from sentiment.model import ConfidenceModel
+from sentiment.model import ConfidenceModel, select_topics
 from sentiment.newsmtsc import HELD_OUT, read_newsmtsc
 from sentiment.segment import segment_article
 
@@ -68,7 +69,7 @@ def evaluate_corpus(
     texts = [p.text for p in rows]
     probs = model.topic_probs(texts).numpy()
     gold = np.array([[1 if t in p.topics else 0 for t in TOPICS] for p in rows])
-    pred = probs >= model.threshold
+    pred = select_topics(torch.as_tensor(probs), model.threshold, model.floor).numpy()
     per_topic = {
         t: round(float(f1_score(gold[:, j], pred[:, j], zero_division=0)), 4)
         for j, t in enumerate(TOPICS)
@@ -90,6 +91,7 @@ def evaluate_corpus(
         "topic_macro_f1": round(float(f1_score(gold, pred, average="macro", zero_division=0)), 4),
         "topic_f1": per_topic,
         "topic_threshold": model.threshold,
+        "topic_floor": model.floor,
         "stance_pairs": len(pairs),
         "stance_macro_f1": round(float(f1_score(gold_stance, pred_stance, average="macro")), 4),
         "stance_accuracy": round(float(accuracy_score(gold_stance, pred_stance)), 4),

@@ -77,6 +77,27 @@ def model_version(path: str | Path) -> str:
     return digest.hexdigest()[:12]
 
 
+def select_topics(probs: torch.Tensor, threshold: float, floor: float | None) -> torch.Tensor:
+    """Which topics a passage is about: every topic at or over `threshold`; and when none is,
+    the single most likely one if it reaches `floor` (most passages in the news are about
+    something, so a passage whose best topic falls just short is better given that one).
+
+    Args:
+        probs: (n, 13) topic probabilities.
+        threshold: the multi-label threshold.
+        floor: the lower bar for a passage's best topic, or None to use the threshold alone.
+
+    Returns:
+        (n, 13) boolean selection.
+    """
+    chosen = probs >= threshold
+    if floor is not None and probs.shape[0]:
+        best = probs.argmax(dim=1)
+        rows = (~chosen.any(dim=1)) & (probs.max(dim=1).values >= floor)
+        chosen[rows, best[rows]] = True
+    return chosen
+
+
 class ConfidenceModel:
     """Encoder with fine-tuned top layers, a topic head and a topic-conditioned stance head.
 
@@ -101,6 +122,8 @@ class ConfidenceModel:
         self.batch_size = batch_size
         self.max_tokens = max_tokens
         self.threshold = float(self.meta.get("topic_threshold", 0.5))
+        floor = self.meta.get("topic_floor")
+        self.floor = float(floor) if floor is not None else None
         self.lexical = LexicalTopics.load(path)
         torch.set_num_threads(NUM_THREADS)
         self.tokenizer, self.encoder = load_encoder()
@@ -175,6 +198,7 @@ class ConfidenceModel:
         mask = enc["attention_mask"]
         pooled = masked_mean(hidden, mask)
         topic_probs = self._combine(torch.sigmoid(self.heads.topic_logits(pooled)), texts)
+        chosen = select_topics(topic_probs, self.threshold, self.floor)
         rows, topics, targets = [], [], []
         for r, text in enumerate(texts):
             out[r].truncated = cut[r] or full.get(r, 0) > self.max_tokens
@@ -184,7 +208,7 @@ class ConfidenceModel:
             tmask[:n] = token_mask(offsets, force_spans(text, _TARGET))
             target = masked_mean(hidden[r : r + 1], tmask.unsqueeze(0))[0]
             for t in range(len(TOPICS)):
-                if float(topic_probs[r, t]) >= self.threshold:
+                if bool(chosen[r, t]):
                     rows.append(r)
                     topics.append(t)
                     targets.append(target)

@@ -43,6 +43,7 @@ def score_pending(
     info = {
         "path": str(model.path),
         "threshold": model.threshold,
+        "topic_floor": model.floor,
         "encoder": model.meta.get("encoder"),
         "data": model.meta.get("data"),
         "dev": model.meta.get("dev"),

@@ -29,8 +29,8 @@ N_LAYERS = 6  # MiniLM-L6
 class Settings:
     """Training hyper-parameters (the defaults are the shipped model's)."""
 
-    trainable_layers: int = 2  # top transformer layers fine-tuned; the rest stay frozen
-    epochs: int = 3
+    trainable_layers: int = 6  # top transformer layers fine-tuned; the rest stay frozen
+    epochs: int = 6
     batch_size: int = 32  # passages per step
     lr_layers: float = 6e-5
     lr_heads: float = 1e-3
@@ -39,7 +39,7 @@ class Settings:
     dropout: float = 0.1
     head_hidden: int = 256
     corpus_weight: float = 2.0  # loss weight of our corpus's stance pairs vs NewsMTSC targets
-    topic_weight: float = 1.0  # topic loss weight
+    topic_weight: float = 3.0  # topic loss weight
     max_tokens: int = 128
     seed: int = 13
 

@@ -21,7 +21,14 @@ from sentiment.corpus import DATA_DIR, Passage, load_split, read_corpus
 from sentiment.encoder import ENCODER_NAME, load_encoder
 from sentiment.heads import NO_TOPIC, STANCES
 from sentiment.lexical import LexicalTopics
-from sentiment.model import HEADS_FILE, LAYERS_FILE, META_FILE, NUM_THREADS, model_version
+from sentiment.model import (
+    HEADS_FILE,
+    LAYERS_FILE,
+    META_FILE,
+    NUM_THREADS,
+    model_version,
+    select_topics,
+)
 from sentiment.newsmtsc import TRAIN_FILE, read_newsmtsc
 from sentiment.targets import force_pattern, force_spans
 from sentiment.train import Cached, Settings, StanceItem, TrainData, Trainer, cache_lower, set_seed
@@ -31,6 +38,7 @@ logger = logging.getLogger(__name__)
 MODEL_NAME = "pcm-minilm-l6-confidence"
 NEWSMTSC_DEV_SHARE = 10  # 1 in 10 NewsMTSC train sentences is held out for model selection
 THRESHOLDS = [round(float(x), 2) for x in np.arange(0.2, 0.75, 0.05)]
+FLOORS = [None, 0.1, 0.15, 0.2, 0.25, 0.3]  # candidate `topic_floor`s (see select_topics)
 _TARGET = force_pattern()
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,6 +101,29 @@ def best_threshold(probs: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
         f1 = f1_score(gold, probs >= t, average="micro", zero_division=0)
         if f1 > best[1] + 1e-9:
             best = (t, float(f1))
+    return best
+
+
+def best_decoding(probs: np.ndarray, gold: np.ndarray) -> tuple[float, float | None, float]:
+    """The topic threshold and floor (`sentiment.model.select_topics`) with the best micro-F1.
+
+    Args:
+        probs: (n, 13) topic probabilities on held-out data.
+        gold: (n, 13) 0/1 labels.
+
+    Returns:
+        (threshold, floor or None, micro-F1).
+    """
+    best = (0.5, None, -1.0)
+    tensor = torch.as_tensor(probs)
+    for t in THRESHOLDS:
+        for floor in FLOORS:
+            if floor is not None and floor >= t:
+                continue
+            pred = select_topics(tensor, t, floor).numpy()
+            f1 = float(f1_score(gold, pred, average="micro", zero_division=0))
+            if f1 > best[2] + 1e-9:
+                best = (t, floor, f1)
     return best
 
 
@@ -225,6 +256,7 @@ def train_model(
     )
     if refit:
         report["topic_threshold"] = refit["threshold"]
+        report["topic_floor"] = refit["floor"]
         report["topic_refit"] = refit
         report["dev"]["dev_topic_micro_f1_tuned"] = refit["dev_topic_micro_f1"]
     report["version"] = model_version(out)
@@ -300,10 +332,10 @@ def refit_topic_head(
     lexical = LexicalTopics.fit([p.text for p in split["train"]], y_train.numpy())
     combined = (encoder_dev + lexical.probs([p.text for p in split["dev"]])) / 2
     encoder_only = (f1, threshold)
-    threshold, f1 = best_threshold(combined, y_dev.numpy())
+    threshold, floor, f1 = best_decoding(combined, y_dev.numpy())
     say(
         f"topic head: encoder alone dev micro-F1 {encoder_only[0]:.4f}; averaged with the "
-        f"word-level model {f1:.4f} at threshold {threshold}"
+        f"word-level model {f1:.4f} at threshold {threshold}, floor {floor}"
     )
     out = Path(model_dir)
     lexical.save(out)
@@ -313,6 +345,7 @@ def refit_topic_head(
     )
     meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
     meta["topic_threshold"] = threshold
+    meta["topic_floor"] = floor
     meta["topic_refit"] = {
         "steps": step,
         "lr": lr,
@@ -322,7 +355,7 @@ def refit_topic_head(
     meta["dev"]["dev_topic_micro_f1_tuned"] = round(f1, 4)
     (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     say(f"topic head refitted: {step} steps, threshold {threshold}, dev micro-F1 {f1:.4f}")
-    return meta["topic_refit"] | {"threshold": threshold}
+    return meta["topic_refit"] | {"threshold": threshold, "floor": floor}
 
 
 def _dev_metrics(
@@ -336,9 +369,8 @@ def _dev_metrics(
     out: dict[str, float] = {}
     if dev_texts:
         probs, stance = tr.predict(cached, dev_texts, dev_items or None)
-        out["dev_topic_micro_f1"] = float(
-            f1_score(gold_topics, probs >= 0.5, average="micro", zero_division=0)
-        )
+        # at the best threshold: the threshold is tuned after training anyway
+        out["dev_topic_micro_f1"] = best_threshold(probs, gold_topics)[1]
         if dev_items:
             out["dev_stance_macro_f1"] = float(
                 f1_score([it.label for it in dev_items], stance.argmax(1), average="macro")

@@ -48,7 +48,7 @@ def format_report(result: dict) -> str:
         f"corpus {c['split']} split: {c['passages']} passages, {c['stance_pairs']} "
         "(passage, topic) pairs",
         f"  topic micro-F1        {c['topic_micro_f1']:.3f}   (macro {c['topic_macro_f1']:.3f},"
-        f" threshold {c['topic_threshold']})",
+        f" threshold {c['topic_threshold']}, floor {c.get('topic_floor')})",
         f"  stance macro-F1       {c['stance_macro_f1']:.3f}   (accuracy "
         f"{c['stance_accuracy']:.3f}; VADER {c.get('vader_stance_macro_f1', float('nan')):.3f})",
         f"  voice accuracy        {c['voice_accuracy']:.3f}   (rules)",

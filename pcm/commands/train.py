@@ -97,5 +97,6 @@ def handle(args: argparse.Namespace) -> int:
     )
     dev = ", ".join(f"{k} {v:.3f}" for k, v in report["dev"].items() if v is not None)
     print(f"model {report['name']} version {report['version']} -> {args.out}")
-    print(f"dev: {dev}; topic threshold {report['topic_threshold']}")
+    floor = report.get("topic_floor")
+    print(f"dev: {dev}; topic threshold {report['topic_threshold']}, floor {floor}")
     return 0
