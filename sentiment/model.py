@@ -248,20 +248,7 @@ class ConfidenceModel:
             (len(texts), 3) probabilities in `heads.STANCES` order.
         """
         out = torch.zeros(len(texts), len(STANCES))
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            enc = self.tokenizer(
-                [texts[i] for i in batch],
-                padding=True,
-                truncation=True,
-                max_length=self.max_tokens,
-                return_tensors="pt",
-                return_offsets_mapping=True,
-            )
-            hidden = self.encoder(
-                input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
-            ).last_hidden_state
+        for batch, enc, hidden in self._encoded(texts, offsets=True):
             pooled = masked_mean(hidden, enc["attention_mask"])
             tmasks = torch.zeros(hidden.shape[:2])
             for r, i in enumerate(batch):
@@ -276,10 +263,8 @@ class ConfidenceModel:
             out[batch] = torch.softmax(logits, dim=-1)
         return out
 
-    @torch.inference_mode()
-    def pooled(self, texts: list[str]) -> torch.Tensor:
-        """(len(texts), 384) mean-pooled passage vectors (the topic head's input)."""
-        out = torch.zeros(len(texts), self.encoder.config.hidden_size)
+    def _encoded(self, texts: list[str], offsets: bool = False):
+        """Length-sorted batches of `texts`: (indices, tokenizer output, last hidden states)."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
@@ -289,10 +274,18 @@ class ConfidenceModel:
                 truncation=True,
                 max_length=self.max_tokens,
                 return_tensors="pt",
+                return_offsets_mapping=offsets,
             )
             hidden = self.encoder(
                 input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
             ).last_hidden_state
+            yield batch, enc, hidden
+
+    @torch.inference_mode()
+    def pooled(self, texts: list[str]) -> torch.Tensor:
+        """(len(texts), 384) mean-pooled passage vectors (the topic head's input)."""
+        out = torch.zeros(len(texts), self.encoder.config.hidden_size)
+        for batch, enc, hidden in self._encoded(texts):
             out[batch] = masked_mean(hidden, enc["attention_mask"])
         return out
 

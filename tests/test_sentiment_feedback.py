@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from test_warehouse_docs import scored
+
 from pcm.config import Config, Force
 from sentiment.feedback import read_corrections
 from warehouse.connection import writer
@@ -16,24 +18,6 @@ from warehouse.load import (
     store_scores,
 )
 from warehouse.retention import purge_text
-
-
-def _result(topic: str, label: str, score: float) -> dict:
-    return {
-        "skipped": None,
-        "truncated": False,
-        "topics": [
-            {
-                "topic": topic,
-                "label": label,
-                "score": score,
-                "p_positive": max(score, 0.0),
-                "p_neutral": 1 - abs(score),
-                "p_negative": max(-score, 0.0),
-                "topic_prob": 0.9,
-            }
-        ],
-    }
 
 
 def test_corrections_carry_the_corrected_labels_and_skip_uncorrected(tmp_path):
@@ -56,9 +40,9 @@ def test_corrections_carry_the_corrected_labels_and_skip_uncorrected(tmp_path):
         store_scores(
             con,
             [
-                (1, _result("emergency_response", "neutral", 0.0)),
-                (2, _result("crime_prevention", "positive", 0.6)),
-                (3, _result("value_for_money", "neutral", 0.1)),
+                (1, scored("emergency_response", "neutral", 0.0)),
+                (2, scored("crime_prevention", "positive", 0.6)),
+                (3, scored("value_for_money", "neutral", 0.1)),
             ],
             "v1",
         )
