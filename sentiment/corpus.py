@@ -144,6 +144,24 @@ def make_split(passages: list[Passage]) -> dict[str, list[str]]:
     return {name: sorted(ids) for name, ids in split.items()}
 
 
+def extend_split(passages: list[Passage], stored: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The stored split with passages it does not know dealt out 70/15/15 as `make_split` does.
+
+    Passages already in the split keep their place, so an earlier test split stays test and
+    figures on it remain comparable; the new passages are split among themselves.
+
+    Args:
+        passages: the whole corpus.
+        stored: the current split.
+
+    Returns:
+        The extended split, ids sorted.
+    """
+    known = {pid for ids in stored.values() for pid in ids}
+    added = make_split([p for p in passages if p.id not in known])
+    return {name: sorted(set(stored.get(name, [])) | set(added[name])) for name in SPLITS}
+
+
 def load_split(
     passages: list[Passage], data_dir: str | Path = DATA_DIR, write: bool = True
 ) -> dict[str, list[Passage]]:

@@ -171,7 +171,12 @@ def evaluate(
     """
     started = time.monotonic()
     result = {
-        "model": {"name": model.name, "version": model.version, "path": str(model.path)},
+        "model": {
+            "name": model.name,
+            "version": model.version,
+            "path": str(model.path),
+            "runtime": model.runtime,
+        },
         "corpus": evaluate_corpus(model, corpus_dir, split),
         "newsmtsc": evaluate_newsmtsc(model, newsmtsc_dir) if newsmtsc_dir else None,
     }

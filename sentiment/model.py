@@ -17,6 +17,7 @@ from pcm.errors import PcmError
 from sentiment.encoder import encoder_digest, load_encoder, masked_mean
 from sentiment.heads import STANCES, Heads
 from sentiment.lexical import VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
+from sentiment.runtime import RUNTIMES, onnx_encoder
 from sentiment.targets import force_pattern, force_spans, token_mask
 from sentiment.textcheck import clean, skip_reason
 
@@ -105,9 +106,22 @@ class ConfidenceModel:
         path: folder with `model.json`, `layers.safetensors` and `heads.safetensors`.
         batch_size: passages per forward pass.
         max_tokens: passages are truncated to this many tokens (and flagged).
+        runtime: "onnx" (the default: the encoder exported once to ONNX Runtime, same weights
+            and scores, faster; falls back to torch, with a warning, when it cannot run) or
+            "torch".
+        cache_dir: where the ONNX export is kept (see `sentiment.runtime.cache_root`).
     """
 
-    def __init__(self, path: str | Path = MODEL_DIR, batch_size: int = 32, max_tokens: int = 128):
+    def __init__(
+        self,
+        path: str | Path = MODEL_DIR,
+        batch_size: int = 32,
+        max_tokens: int = 128,
+        runtime: str = "onnx",
+        cache_dir: str | Path | None = None,
+    ):
+        if runtime not in RUNTIMES:
+            raise ValueError(f"unknown model runtime {runtime!r}: use onnx or torch")
         path = Path(path)
         missing = [n for n in MODEL_FILES if not (path / n).is_file()]
         if missing:
@@ -136,6 +150,12 @@ class ConfidenceModel:
         self.heads.load_state_dict({k: v.float() for k, v in load_file(path / HEADS_FILE).items()})
         self.encoder.eval()
         self.heads.eval()
+        self._onnx = None
+        if runtime == "onnx":
+            self._onnx = onnx_encoder(
+                self.encoder, self.tokenizer, self.version, cache_dir, NUM_THREADS
+            )
+        self.runtime = runtime if self._onnx is not None else "torch"
         self._lock = threading.Lock()
 
     def score_passages(self, texts: list[str]) -> list[PassageResult]:
@@ -192,9 +212,7 @@ class ConfidenceModel:
             for r, n in enumerate(lengths)
             if n >= self.max_tokens
         }
-        hidden = self.encoder(
-            input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
-        ).last_hidden_state
+        hidden = self._hidden(enc)
         mask = enc["attention_mask"]
         pooled = masked_mean(hidden, mask)
         topic_probs = self._combine(torch.sigmoid(self.heads.topic_logits(pooled)), texts)
@@ -276,10 +294,15 @@ class ConfidenceModel:
                 return_tensors="pt",
                 return_offsets_mapping=offsets,
             )
-            hidden = self.encoder(
-                input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
-            ).last_hidden_state
-            yield batch, enc, hidden
+            yield batch, enc, self._hidden(enc)
+
+    def _hidden(self, enc) -> torch.Tensor:
+        """(batch, tokens, 384) last hidden states from the configured runtime."""
+        if self._onnx is not None:
+            return self._onnx(enc["input_ids"], enc["attention_mask"])
+        return self.encoder(
+            input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
+        ).last_hidden_state
 
     @torch.inference_mode()
     def pooled(self, texts: list[str]) -> torch.Tensor:
@@ -312,7 +335,8 @@ def load_model(model_cfg=None) -> ConfidenceModel:
     """The model named by the config (cached per process).
 
     Args:
-        model_cfg: `pcm.config.Model` (path, batch_size, max_tokens); None = defaults.
+        model_cfg: `pcm.config.Model` (path, batch_size, max_tokens, runtime, cache_dir);
+            None = defaults.
 
     Returns:
         A loaded `ConfidenceModel`.
@@ -323,11 +347,17 @@ def load_model(model_cfg=None) -> ConfidenceModel:
     path = Path(getattr(model_cfg, "path", None) or MODEL_DIR)
     batch = int(getattr(model_cfg, "batch_size", 32))
     max_tokens = int(getattr(model_cfg, "max_tokens", 128))
-    key = (str(path.resolve()), batch, max_tokens)
+    runtime = getattr(model_cfg, "runtime", "onnx")
+    cache_dir = getattr(model_cfg, "cache_dir", None)
+    key = (str(path.resolve()), batch, max_tokens, runtime, cache_dir)
     with _CACHE_LOCK:
         if key not in _CACHE:
-            _CACHE[key] = ConfidenceModel(path, batch, max_tokens)
+            _CACHE[key] = ConfidenceModel(path, batch, max_tokens, runtime, cache_dir)
             logger.info(
-                "loaded model %s version %s from %s", _CACHE[key].name, _CACHE[key].version, path
+                "loaded model %s version %s from %s (runtime %s)",
+                _CACHE[key].name,
+                _CACHE[key].version,
+                path,
+                _CACHE[key].runtime,
             )
         return _CACHE[key]

@@ -296,7 +296,7 @@ def refit_topic_head(
 
     say = progress or (lambda line: logger.info("%s", line))
     set_seed(seed)
-    model = ConfidenceModel(model_dir)
+    model = ConfidenceModel(model_dir, runtime="torch")  # heads change next: nothing to export
     split = load_split(read_corpus(corpus_dir), corpus_dir)
     if not split["train"] or not split["dev"]:
         return {}

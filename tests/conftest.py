@@ -39,6 +39,14 @@ def _guarded_connect_ex(self, address):
     return _real_connect_ex(self, address)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """The model's ONNX export goes to a folder of this test run, not the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PCM_CACHE_DIR", str(tmp_path_factory.mktemp("pcm-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)

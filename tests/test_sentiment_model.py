@@ -65,13 +65,9 @@ def test_obvious_cases(model):
     assert {t.topic: t.label for t in pos.topics}.get("victim_updates") == "positive"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known model error (see MODEL_CARD.md, limitations): a complaint that piles up "
-    "negations ('never ... without any investigation') is read like the corpus's "
-    "'found no evidence of ...' passages, which are positive",
-)
 def test_complaint_with_stacked_negations_is_negative(model):
+    # The model before babb3b2a2184 read this like the corpus's positive "found no evidence
+    # of ..." passages; kept as a regression check.
     (res,) = model.score_passages(
         [
             "Victims say detectives never called them back and their cases were closed without "

@@ -36,6 +36,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help=f"NewsMTSC folder (default: ${NEWSMTSC_ENV}; skipped when unset)",
     )
     parser.add_argument("--model", metavar="DIR", help="model folder (default: the shipped one)")
+    parser.add_argument(
+        "--runtime",
+        choices=("onnx", "torch"),
+        default="onnx",
+        help="where the encoder runs (default onnx; see model.runtime in the README)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(func=handle)
 
@@ -44,7 +50,8 @@ def format_report(result: dict) -> str:
     """The plain-text table `pcm evaluate` prints."""
     c = result["corpus"]
     lines = [
-        f"model {result['model']['name']} {result['model']['version']}",
+        f"model {result['model']['name']} {result['model']['version']} "
+        f"(runtime {result['model'].get('runtime', 'torch')})",
         f"corpus {c['split']} split: {c['passages']} passages, {c['stance_pairs']} "
         "(passage, topic) pairs",
         f"  topic micro-F1        {c['topic_micro_f1']:.3f}   (macro {c['topic_macro_f1']:.3f},"
@@ -67,9 +74,9 @@ def format_report(result: dict) -> str:
 def handle(args: argparse.Namespace) -> int:
     """Evaluate and print."""
     from sentiment.evaluation import evaluate
-    from sentiment.model import ConfidenceModel, load_model
+    from sentiment.model import MODEL_DIR, ConfidenceModel
 
-    model = ConfidenceModel(args.model) if args.model else load_model(None)
+    model = ConfidenceModel(args.model or MODEL_DIR, runtime=args.runtime)
     newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
     result = evaluate(model, args.corpus, newsmtsc, args.split)
     print(json.dumps(result, indent=2) if args.json else format_report(result))
