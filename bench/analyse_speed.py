@@ -1,7 +1,7 @@
 """Speed of `pcm analyse` on a generated 2,000-paragraph document vs a naive encoder loop.
 
 Usage: .venv/bin/python bench/analyse_speed.py [--paragraphs 2000] [--naive 2000]
-       [--runtime onnx|torch] [--json]
+       [--runtime int8|onnx|torch] [--repeat 3] [--json]
 
 All rates come from one run on the same machine and include loading the model:
 - analyse, first run: `sentiment.analyse.analyse_document` (passage splitting, voice rules,
@@ -11,9 +11,11 @@ All rates come from one run on the same machine and include loading the model:
   run after the first on a machine costs);
 - naive: the same encoder in torch, one paragraph per forward pass in document order (the
   first `--naive` paragraphs; the rate is per paragraph).
-The speedup is the later-run rate over the naive rate; the first-run one is printed beside it.
-Peak memory is the process's maximum resident set size after the analyse runs (the naive run
-comes after them). The machine may be shared with other work: the load average is printed.
+Later runs and naive runs alternate `--repeat` times, so that a burst of other work on a shared
+machine falls on both; the speedup is the median later-run rate over the median naive rate
+(every pair's own ratio is printed too), and the first-run one is printed beside it. Peak
+memory is the process's maximum resident set size after the first two analyse runs, before any
+naive run. The load average is printed.
 """
 
 from __future__ import annotations
@@ -104,26 +106,45 @@ def bench_naive(document: str, limit: int) -> dict:
     }
 
 
+def _median(runs: list[dict]) -> dict:
+    """The run with the median rate (the lower middle one for an even count)."""
+    ordered = sorted(runs, key=lambda r: r["paragraphs_per_s"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=2000)
     parser.add_argument("--naive", type=int, default=2000, help="paragraphs for the naive loop")
-    parser.add_argument("--runtime", choices=("onnx", "torch"), default="onnx")
+    parser.add_argument("--runtime", choices=("int8", "onnx", "torch"), default="int8")
+    parser.add_argument("--repeat", type=int, default=3, help="later/naive pairs (median)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     logging.basicConfig(level=logging.WARNING)
     torch.set_num_threads(2)
     document = make_document(args.paragraphs)
+    later, naive_runs = [], []
     with tempfile.TemporaryDirectory() as cache:
         first = bench_analyse(document, args.runtime, cache)
-        analyse = bench_analyse(document, args.runtime, cache)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    naive = bench_naive(document, args.naive)
+        later.append(bench_analyse(document, args.runtime, cache))
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        naive_runs.append(bench_naive(document, args.naive))
+        for _ in range(args.repeat - 1):
+            later.append(bench_analyse(document, args.runtime, cache))
+            naive_runs.append(bench_naive(document, args.naive))
+    analyse = _median(later)
+    naive = _median(naive_runs)
     report = {
         "analyse_first_run": first,
         "analyse": analyse,
         "naive": naive,
         "speedup": round(analyse["paragraphs_per_s"] / naive["paragraphs_per_s"], 2),
+        "speedup_per_pair": [
+            round(a["paragraphs_per_s"] / n["paragraphs_per_s"], 2)
+            for a, n in zip(later, naive_runs, strict=True)
+        ],
         "speedup_first_run": round(first["paragraphs_per_s"] / naive["paragraphs_per_s"], 2),
         "peak_rss_mb_analyse": round(peak_mb),
         "machine": {
@@ -138,19 +159,24 @@ def main() -> int:
         print(json.dumps(report, indent=2))
     else:
         n = report["naive"]
-        for label, a in (("first run", report["analyse_first_run"]), ("later", analyse)):
+        for label, a in (
+            ("first run", report["analyse_first_run"]),
+            (f"later, median of {len(later)}", analyse),
+        ):
             print(
                 f"analyse ({a['runtime']}, {label}): {a['paragraphs']} paragraphs "
                 f"({a['passages']} passages) in {a['total_s']} s incl. {a['load_s']} s load "
                 f"-> {a['paragraphs_per_s']} paragraphs/s"
             )
         print(
-            f"naive:   {n['paragraphs']} paragraphs one at a time in {n['total_s']} s incl. "
+            f"naive (median of {len(naive_runs)}): {n['paragraphs']} paragraphs one at a time "
+            f"in {n['total_s']} s incl. "
             f"{n['load_s']} s load -> {n['paragraphs_per_s']} paragraphs/s "
             f"({n['paragraphs_per_s_excluding_load']}/s excluding load)"
         )
         print(
-            f"speedup {report['speedup']}x (first run {report['speedup_first_run']}x); "
+            f"speedup {report['speedup']}x (pairs {report['speedup_per_pair']}; first run "
+            f"{report['speedup_first_run']}x); "
             f"peak RSS {report['peak_rss_mb_analyse']} MB"
         )
         m = report["machine"]

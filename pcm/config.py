@@ -105,10 +105,11 @@ class Model(_Strict):
     path: str | None = None  # a trained model folder; default: the one shipped in sentiment/model
     batch_size: int = Field(32, gt=0)
     max_tokens: int = Field(128, gt=8)
-    # onnx: the encoder exported once (per model version) to ONNX Runtime, same fp32 weights,
-    # about 1.7x faster on CPU, same scores; falls back to torch with a warning when it cannot run.
-    runtime: Literal["onnx", "torch"] = "onnx"
-    cache_dir: str | None = None  # the ONNX export's folder; default $PCM_CACHE_DIR, ~/.cache/pcm
+    # int8: the encoder exported once to ONNX Runtime and quantised (sentiment/quantize.py),
+    # fastest, scores move slightly; onnx: the same fp32 weights as torch, same scores; torch.
+    # Falls back int8 -> onnx -> torch with a warning when one cannot run.
+    runtime: Literal["int8", "onnx", "torch"] = "int8"
+    cache_dir: str | None = None  # the ONNX exports' folder; default $PCM_CACHE_DIR, ~/.cache/pcm
 
 
 class Alerts(_Strict):

@@ -27,8 +27,12 @@ FORCE_ALIASES = {
     "b": ["Westbrook Police", "Westbrookshire Police", "Westbrook Constabulary"],
     "c": ["Ravensholt Constabulary", "Ravensholt Police"],
     "d": ["Fenwick Vale Police", "Fenwick Vale Constabulary"],
+    "e": ["Harbourne Constabulary", "Harbourne Police"],
 }
 STANCE_LABELS = ("positive", "neutral", "negative")
+# Settings written to add training data at the topic boundaries the model confused; their
+# passages always go to train, so dev and test stay the sets earlier figures were measured on.
+TRAIN_ONLY = frozenset({"e"})
 
 
 class CorpusError(PcmError):
@@ -148,7 +152,8 @@ def extend_split(passages: list[Passage], stored: dict[str, list[str]]) -> dict[
     """The stored split with passages it does not know dealt out 70/15/15 as `make_split` does.
 
     Passages already in the split keep their place, so an earlier test split stays test and
-    figures on it remain comparable; the new passages are split among themselves.
+    figures on it remain comparable; the new passages are split among themselves, except
+    those of `TRAIN_ONLY` settings, which all go to train.
 
     Args:
         passages: the whole corpus.
@@ -158,7 +163,9 @@ def extend_split(passages: list[Passage], stored: dict[str, list[str]]) -> dict[
         The extended split, ids sorted.
     """
     known = {pid for ids in stored.values() for pid in ids}
-    added = make_split([p for p in passages if p.id not in known])
+    new = [p for p in passages if p.id not in known]
+    added = make_split([p for p in new if p.corpus not in TRAIN_ONLY])
+    added["train"] += [p.id for p in new if p.corpus in TRAIN_ONLY]
     return {name: sorted(set(stored.get(name, [])) | set(added[name])) for name in SPLITS}
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
+from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -16,27 +17,42 @@ logger = logging.getLogger(__name__)
 
 VOCAB_FILE = "lexical.json"
 WEIGHTS_FILE = "lexical.safetensors"
-NGRAMS = (1, 2)
+# Word 1-2-grams, and character 3-5-grams inside word boundaries, which also catch inflections
+# and compounds ("safeguarding", "call-backs"): on the corpus dev split the character n-grams
+# raised this model's topic micro-F1 from 0.845 to 0.860 (2,076 training passages).
+FEATURES = {
+    "word": {"analyzer": "word", "ngram_range": (1, 2)},
+    "char": {"analyzer": "char_wb", "ngram_range": (3, 5)},
+}
 C = 16.0  # inverse L2 strength, picked on the corpus dev split (4, 16, 64 tried)
 
 
+def _vectorizer(kind: str, **extra) -> TfidfVectorizer:
+    return TfidfVectorizer(**FEATURES[kind], sublinear_tf=True, **extra)
+
+
 class LexicalTopics:
-    """One-vs-rest logistic regression over TF-IDF word 1-2-grams, one output per topic.
+    """One-vs-rest logistic regression over TF-IDF word and character n-grams, per topic.
 
     The encoder's mean-pooled vector knows what a passage is about in general; topic words
     ("stop and search", "999", "precept") are sharper evidence, so the two are averaged.
     """
 
-    def __init__(self, vectorizer: TfidfVectorizer, coef: np.ndarray, intercept: np.ndarray):
-        self.vectorizer = vectorizer
-        self.coef = coef  # (topics, vocabulary)
+    def __init__(
+        self, vectorizers: dict[str, TfidfVectorizer], coef: np.ndarray, intercept: np.ndarray
+    ):
+        self.vectorizers = vectorizers  # kind -> fitted vectorizer, columns in this order
+        self.coef = coef  # (topics, features)
         self.intercept = intercept  # (topics,)
+
+    def _features(self, texts: list[str]):
+        return hstack([v.transform(texts) for v in self.vectorizers.values()]).tocsr()
 
     @classmethod
     def fit(cls, texts: list[str], labels: np.ndarray) -> LexicalTopics:
         """Fit on passages and their (n, topics) 0/1 labels (deterministic: liblinear-free)."""
-        vectorizer = TfidfVectorizer(ngram_range=NGRAMS, min_df=2, sublinear_tf=True)
-        x = vectorizer.fit_transform(texts)
+        vectorizers = {kind: _vectorizer(kind, min_df=2) for kind in FEATURES}
+        x = hstack([v.fit_transform(texts) for v in vectorizers.values()]).tocsr()
         coef = np.zeros((labels.shape[1], x.shape[1]), dtype=np.float32)
         intercept = np.zeros(labels.shape[1], dtype=np.float32)
         for j in range(labels.shape[1]):
@@ -47,33 +63,34 @@ class LexicalTopics:
             clf.fit(x, labels[:, j])
             coef[j] = clf.coef_[0]
             intercept[j] = clf.intercept_[0]
-        return cls(vectorizer, coef, intercept)
+        return cls(vectorizers, coef, intercept)
 
     def probs(self, texts: list[str]) -> np.ndarray:
         """(len(texts), topics) probabilities."""
         if not texts:
             return np.zeros((0, len(self.intercept)), dtype=np.float32)
-        x = self.vectorizer.transform(texts)
-        logits = np.asarray(x @ self.coef.T) + self.intercept
+        logits = np.asarray(self._features(texts) @ self.coef.T) + self.intercept
         return 1.0 / (1.0 + np.exp(-logits))
 
     def save(self, folder: str | Path) -> None:
-        """Write `lexical.json` (vocabulary) and `lexical.safetensors` (idf, weights)."""
+        """Write `lexical.json` (vocabularies) and `lexical.safetensors` (idf, weights)."""
         folder = Path(folder)
-        vocab = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
+        meta = {}
+        for kind, v in self.vectorizers.items():
+            meta[kind] = {
+                **{k: list(x) if isinstance(x, tuple) else x for k, x in FEATURES[kind].items()},
+                "vocabulary": sorted(v.vocabulary_, key=v.vocabulary_.get),
+            }
         (folder / VOCAB_FILE).write_text(
-            json.dumps({"ngram_range": list(NGRAMS), "vocabulary": vocab}, ensure_ascii=False)
-            + "\n",
-            encoding="utf-8",
+            json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        save_file(
-            {
-                "idf": torch.tensor(self.vectorizer.idf_, dtype=torch.float32),
-                "coef": torch.tensor(self.coef, dtype=torch.float16),
-                "intercept": torch.tensor(self.intercept, dtype=torch.float32),
-            },
-            str(folder / WEIGHTS_FILE),
-        )
+        tensors = {
+            f"idf_{kind}": torch.tensor(v.idf_, dtype=torch.float32)
+            for kind, v in self.vectorizers.items()
+        }
+        tensors["coef"] = torch.tensor(self.coef, dtype=torch.float16)
+        tensors["intercept"] = torch.tensor(self.intercept, dtype=torch.float32)
+        save_file(tensors, str(folder / WEIGHTS_FILE))
 
     @classmethod
     def load(cls, folder: str | Path) -> LexicalTopics | None:
@@ -83,11 +100,19 @@ class LexicalTopics:
             return None
         meta = json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))
         weights = load_file(str(folder / WEIGHTS_FILE))
-        vocab = {term: i for i, term in enumerate(meta["vocabulary"])}
-        vectorizer = TfidfVectorizer(
-            ngram_range=tuple(meta["ngram_range"]), sublinear_tf=True, vocabulary=vocab
-        )
-        vectorizer.idf_ = weights["idf"].double().numpy()
+        if "vocabulary" in meta:  # a model saved before character n-grams: words only
+            meta = {"word": meta}
+            weights["idf_word"] = weights.pop("idf")
+        vectorizers = {}
+        for kind, spec in meta.items():
+            vectorizer = TfidfVectorizer(
+                analyzer=spec.get("analyzer", "word"),
+                ngram_range=tuple(spec["ngram_range"]),
+                sublinear_tf=True,
+                vocabulary={term: i for i, term in enumerate(spec["vocabulary"])},
+            )
+            vectorizer.idf_ = weights[f"idf_{kind}"].double().numpy()
+            vectorizers[kind] = vectorizer
         return cls(
-            vectorizer, weights["coef"].float().numpy(), weights["intercept"].float().numpy()
+            vectorizers, weights["coef"].float().numpy(), weights["intercept"].float().numpy()
         )

@@ -4,7 +4,15 @@ import json
 from collections import Counter
 
 from pcm.config import TOPICS, VOICES
-from sentiment.corpus import DATA_DIR, SPLIT_FILE, extend_split, load_split, make_split, read_corpus
+from sentiment.corpus import (
+    DATA_DIR,
+    SPLIT_FILE,
+    TRAIN_ONLY,
+    extend_split,
+    load_split,
+    make_split,
+    read_corpus,
+)
 from sentiment.textcheck import clean, skip_reason
 
 
@@ -21,17 +29,24 @@ def test_stored_split_is_fixed_disjoint_and_about_70_15_15():
     passages = read_corpus()
     stored = json.loads((DATA_DIR / SPLIT_FILE).read_text())
     # The rule reproduces the stored file: the first 1,800 passages were split at once, the 600
-    # written later (a, c and d numbered over 400) were dealt out among themselves.
-    first = [p for p in passages if p.corpus == "b" or int(p.id.split("-")[1]) <= 400]
+    # written later (a, c and d numbered over 400) were dealt out among themselves, and the
+    # train-only setting (e) went to train.
+    first = [
+        p
+        for p in passages
+        if p.corpus == "b" or (p.corpus not in TRAIN_ONLY and int(p.id.split("-")[1]) <= 400)
+    ]
     assert len(first) == 1800
     assert stored == extend_split(passages, make_split(first))
+    train_only = {p.id for p in passages if p.corpus in TRAIN_ONLY}
+    assert len(train_only) >= 300 and train_only <= set(stored["train"])
     assert extend_split(passages, stored) == stored  # nothing left to deal out
     ids = [set(stored[k]) for k in ("train", "dev", "test")]
     assert not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2])
     split = load_split(passages, write=False)
     sizes = {k: len(v) for k, v in split.items()}
     assert sum(sizes.values()) == len(passages)
-    assert abs(sizes["test"] / len(passages) - 0.15) < 0.02
+    assert abs(sizes["test"] / (len(passages) - len(train_only)) - 0.15) < 0.02
     test_topics = Counter(t for p in split["test"] for t in p.topics)
     assert set(test_topics) == set(TOPICS)
 
@@ -42,10 +57,11 @@ def test_extending_the_split_keeps_every_earlier_place():
     new = extend_split(passages, old)
     for name in ("train", "dev", "test"):
         assert set(old[name]) <= set(new[name])
-    added = passages[900:]
+    added = [p for p in passages[900:] if p.corpus not in TRAIN_ONLY]
     assert sum(len(v) for v in new.values()) == len(passages)
     share = len(set(new["test"]) - set(old["test"])) / len(added)
     assert abs(share - 0.15) < 0.03
+    assert {p.id for p in passages if p.corpus in TRAIN_ONLY} <= set(new["train"])
 
 
 def test_skip_reasons():

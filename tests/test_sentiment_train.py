@@ -53,6 +53,11 @@ def test_train_then_evaluate_tiny(tiny_corpus, tmp_path, capsys, monkeypatch):
         "lexical.safetensors",
     }
     assert sum(p.stat().st_size for p in out.iterdir()) < 25 * 1024 * 1024
+    meta = json.loads((out / "model.json").read_text())
+    # choices on dev, then the topic head and word-level model fitted again on train + dev
+    assert meta["topic_refit"]["final_fit"] == "train+dev"
+    assert 0 < meta["topic_refit"]["steps"] <= 600
+    assert set(json.loads((out / "lexical.json").read_text())) == {"word", "char"}
     version = ConfidenceModel(out).version
     # Same seed, same data: the same model files, so the same version.
     assert main([*args[:4], str(tmp_path / "again"), *args[5:]]) == 0
