@@ -1,7 +1,7 @@
 """Speed of `pcm analyse` on a generated 2,000-paragraph document vs a naive encoder loop.
 
 Usage: .venv/bin/python bench/analyse_speed.py [--paragraphs 2000] [--naive 2000]
-       [--runtime int8|onnx|torch] [--repeat 3] [--json]
+       [--runtime auto|bf16|int8|onnx|torch] [--repeat 3] [--json]
 
 All rates come from one run on the same machine and include loading the model:
 - analyse, first run: `sentiment.analyse.analyse_document` (passage splitting, voice rules,
@@ -116,7 +116,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=2000)
     parser.add_argument("--naive", type=int, default=2000, help="paragraphs for the naive loop")
-    parser.add_argument("--runtime", choices=("int8", "onnx", "torch"), default="int8")
+    parser.add_argument(
+        "--runtime", choices=("auto", "bf16", "int8", "onnx", "torch"), default="auto"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="later/naive pairs (median)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -105,10 +105,11 @@ class Model(_Strict):
     path: str | None = None  # a trained model folder; default: the one shipped in sentiment/model
     batch_size: int = Field(32, gt=0)
     max_tokens: int = Field(128, gt=8)
-    # int8: the encoder exported once to ONNX Runtime and quantised (sentiment/quantize.py),
-    # fastest, scores move slightly; onnx: the same fp32 weights as torch, same scores; torch.
-    # Falls back int8 -> onnx -> torch with a warning when one cannot run.
-    runtime: Literal["int8", "onnx", "torch"] = "int8"
+    # auto: bf16 on CPUs with bf16 matrix units (AMX), else int8. bf16: torch with bfloat16
+    # dense layers; int8: the encoder exported once to ONNX Runtime and quantised
+    # (sentiment/quantize.py); both fast, scores move slightly. onnx: the same fp32 weights as
+    # torch, same scores; torch. Falls back bf16 -> int8 -> onnx -> torch with a warning.
+    runtime: Literal["auto", "bf16", "int8", "onnx", "torch"] = "auto"
     cache_dir: str | None = None  # the ONNX exports' folder; default $PCM_CACHE_DIR, ~/.cache/pcm
 
 

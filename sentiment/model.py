@@ -19,7 +19,7 @@ from sentiment.encoder import encoder_digest, load_encoder, masked_mean
 from sentiment.heads import STANCES, Heads
 from sentiment.lexical import VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
 from sentiment.quantize import quantizer_digest
-from sentiment.runtime import RUNTIMES, onnx_encoder
+from sentiment.runtime import RUNTIMES, bf16_encoder, onnx_encoder, resolve_runtime
 from sentiment.targets import force_pattern, force_spans, token_mask
 from sentiment.textcheck import clean, skip_reason
 
@@ -119,10 +119,13 @@ class ConfidenceModel:
         path: folder with `model.json`, `layers.safetensors` and `heads.safetensors`.
         batch_size: passages per forward pass.
         max_tokens: passages are truncated to this many tokens (and flagged).
-        runtime: "int8" (the default: the encoder exported once to ONNX Runtime and quantised,
-            fastest, scores move slightly), "onnx" (the fp32 export: same scores as torch,
-            faster) or "torch". Falls back int8 -> onnx -> torch, with a warning, when one
-            cannot run; `runtime` then says which one runs.
+        runtime: "auto" (the default: "bf16" on CPUs with bf16 matrix units, else "int8"),
+            "bf16" (torch with bfloat16 dense layers), "int8" (the encoder exported once to
+            ONNX Runtime and quantised), "onnx" (the fp32 export: same scores as torch,
+            faster) or "torch" (see `sentiment.runtime`). bf16 and int8 scores move slightly
+            from fp32 ones and are stored under their own version. Falls back bf16 -> int8 ->
+            onnx -> torch, with a warning, when one cannot run; `runtime` then says which
+            one runs.
         cache_dir: where the ONNX exports are kept (see `sentiment.runtime.cache_root`).
     """
 
@@ -131,11 +134,13 @@ class ConfidenceModel:
         path: str | Path = MODEL_DIR,
         batch_size: int = 32,
         max_tokens: int = 128,
-        runtime: str = "int8",
+        runtime: str = "auto",
         cache_dir: str | Path | None = None,
     ):
         if runtime not in RUNTIMES:
-            raise ValueError(f"unknown model runtime {runtime!r}: use int8, onnx or torch")
+            raise ValueError(
+                f"unknown model runtime {runtime!r}: use auto, bf16, int8, onnx or torch"
+            )
         path = Path(path)
         missing = [n for n in MODEL_FILES if not (path / n).is_file()]
         if missing:
@@ -152,6 +157,8 @@ class ConfidenceModel:
         self.threshold = float(self.meta.get("topic_threshold", 0.5))
         floor = self.meta.get("topic_floor")
         self.floor = float(floor) if floor is not None else None
+        # the encoder head's weight against the word-level model (models before it: 0.5)
+        self.encoder_share = float(self.meta.get("topic_encoder_share", 0.5))
         self.lexical = LexicalTopics.load(path)
         torch.set_num_threads(NUM_THREADS)
         self.tokenizer, self.encoder = load_encoder()
@@ -164,10 +171,17 @@ class ConfidenceModel:
         self.heads.load_state_dict({k: v.float() for k, v in load_file(path / HEADS_FILE).items()})
         self.encoder.eval()
         self.heads.eval()
-        self._onnx = None
+        self._fast = None  # the bf16 or ONNX Runtime twin of the encoder, when one runs
         self.runtime = "torch"
-        if runtime != "torch":
-            self._onnx, self.runtime = onnx_encoder(
+        runtime = resolve_runtime(runtime)
+        if runtime == "bf16":
+            self._fast = bf16_encoder(self.encoder, self.tokenizer)
+            if self._fast is not None:
+                self.runtime = "bf16"
+            else:
+                runtime = "int8"  # bf16_encoder logged why
+        if runtime in ("int8", "onnx"):
+            self._fast, self.runtime = onnx_encoder(
                 self.encoder,
                 self.tokenizer,
                 encoder_weights_key(path),
@@ -175,9 +189,11 @@ class ConfidenceModel:
                 NUM_THREADS,
                 runtime,
             )
+        # bf16 and int8 scores differ slightly from fp32 ones: they never pass for each other
         if self.runtime == "int8":
-            # int8 scores differ slightly from fp32 ones: they never pass for each other
             self.version = f"{self.version}-int8-{quantizer_digest()}"
+        elif self.runtime == "bf16":
+            self.version = f"{self.version}-bf16"
         # A private copy of the fast tokenizer, set to truncate and pad once: calling it directly
         # skips the wrapper's per-call conversions (a tenth of `pcm analyse`'s time).
         self._batch_tokenizer = Tokenizer.from_str(self.tokenizer.backend_tokenizer.to_str())
@@ -231,21 +247,23 @@ class ConfidenceModel:
         }
         hidden = self._hidden(enc)
         mask = enc["attention_mask"]
-        pooled = masked_mean(hidden, mask)
-        topic_probs = self._combine(torch.sigmoid(self.heads.topic_logits(pooled)), texts)
-        chosen = select_topics(topic_probs, self.threshold, self.floor)
-        tmasks = torch.zeros(mask.shape)
+        # Both poolings at once, as one batched product: (rows, [all tokens, target], tokens).
+        masks = torch.zeros(mask.shape[0], 2, mask.shape[1])
+        masks[:, 0] = mask
         for r, (text, e) in enumerate(zip(texts, encodings, strict=True)):
             # A passage that filled the window and left tokens over was cut.
             out[r].truncated = cut[r] or bool(e.overflowing)
-            n = int(mask[r].sum())
-            tmasks[r, :n] = token_mask(e.offsets[:n], force_spans(text, _TARGET))
+            n = len(e.ids) - e.attention_mask.count(0)
+            masks[r, 1, :n] = token_mask(e.offsets[:n], force_spans(text, _TARGET))
+        means = torch.bmm(masks, hidden) / masks.sum(dim=2, keepdim=True).clamp(min=1.0)
+        pooled, target = means[:, 0], means[:, 1]
+        topic_probs = self._combine(torch.sigmoid(self.heads.topic_logits(pooled)), texts)
+        chosen = select_topics(topic_probs, self.threshold, self.floor)
         pairs = chosen.nonzero().tolist()  # (row, topic), rows ascending, topics ascending
         if not pairs:
             return
         rows = torch.tensor([r for r, _ in pairs])
         topics = torch.tensor([t for _, t in pairs])
-        target = masked_mean(hidden, tmasks)
         probs = torch.softmax(
             self.heads.stance_logits(pooled[rows], target[rows], topics), dim=-1
         ).tolist()
@@ -310,8 +328,8 @@ class ConfidenceModel:
 
     def _hidden(self, enc) -> torch.Tensor:
         """(batch, tokens, 384) last hidden states from the configured runtime."""
-        if self._onnx is not None:
-            return self._onnx(enc["input_ids"], enc["attention_mask"])
+        if self._fast is not None:
+            return self._fast(enc["input_ids"], enc["attention_mask"])
         return self.encoder(
             input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]
         ).last_hidden_state
@@ -332,11 +350,12 @@ class ConfidenceModel:
         return self._combine(torch.sigmoid(self.heads.topic_logits(self.pooled(texts))), texts)
 
     def _combine(self, encoder_probs: torch.Tensor, texts: list[str]) -> torch.Tensor:
-        """Average the encoder head's topic probabilities with the word-level model's."""
+        """Mix the encoder head's topic probabilities with the word-level model's, weighted
+        by the encoder share picked on dev (`model.json` `topic_encoder_share`)."""
         if self.lexical is None:
             return encoder_probs
         lexical = torch.from_numpy(self.lexical.probs(texts).astype("float32"))
-        return (encoder_probs + lexical) / 2
+        return self.encoder_share * encoder_probs + (1 - self.encoder_share) * lexical
 
 
 _CACHE: dict[tuple, ConfidenceModel] = {}
@@ -359,7 +378,7 @@ def load_model(model_cfg=None) -> ConfidenceModel:
     path = Path(getattr(model_cfg, "path", None) or MODEL_DIR)
     batch = int(getattr(model_cfg, "batch_size", 32))
     max_tokens = int(getattr(model_cfg, "max_tokens", 128))
-    runtime = getattr(model_cfg, "runtime", "int8")
+    runtime = getattr(model_cfg, "runtime", "auto")
     cache_dir = getattr(model_cfg, "cache_dir", None)
     key = (str(path.resolve()), batch, max_tokens, runtime, cache_dir)
     with _CACHE_LOCK:

@@ -1,18 +1,28 @@
-"""Where the encoder's forward pass runs: ONNX Runtime in int8 (the default), fp32, or torch.
+"""Where the encoder's forward pass runs: bf16 or int8 (picked per CPU), fp32 ONNX, or torch.
 
-ONNX Runtime runs the same fp32 weights about 1.7 times as fast as torch on these CPUs, with
-the same scores; its int8 copy (`sentiment.quantize`) about twice as fast again, with scores
-that move slightly (see the model card). The fine-tuned encoder is exported to ONNX once per
-set of encoder weights and torch version and kept in a cache folder, and the int8 copy is
-written beside it once per quantiser version. Every file is checked against torch on a probe
-batch before it is used; any failure (runtime not installed, export, quantisation or check
-failing, a damaged cache file) falls back int8 -> fp32 ONNX -> torch with a warning, so scores
-never depend on the cache being sound.
+- `int8` (the default on CPUs without bf16 matrix units, such as the AVX2 machines this
+  project targets): the encoder exported once to ONNX Runtime and quantised
+  (`sentiment.quantize`); there the fp32 export runs about 1.7 times as fast as torch and
+  the int8 copy about twice as fast again; scores move slightly.
+- `bf16` (the default on CPUs with AMX, Intel Xeon 4th generation and later): torch with the
+  dense layers' weights in bfloat16 under autocast (layer norms, softmax and pooling stay
+  fp32). There ONNX Runtime's int8 products are fast but its separate quantise and dequantise
+  steps are not, and bf16 runs about twice as fast as int8 with scores closer to fp32.
+- `onnx`: the fp32 export, the same scores as torch, faster.
+- `torch`: plain torch, fp32.
+
+`auto` picks bf16 or int8 by the CPU (`resolve_runtime`). The fp32 export and the int8 copy are
+kept in a cache folder, once per set of encoder weights and torch version (and quantiser
+version). Every fast copy is checked against torch on a probe batch before it is used; any
+failure (runtime not installed, export, quantisation or check failing, a damaged cache file)
+falls back bf16 -> int8 -> fp32 ONNX -> torch with a warning, so scores never depend on the
+cache being sound.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import os
 import tempfile
@@ -27,17 +37,33 @@ from sentiment.quantize import quantize_model, quantizer_digest
 
 logger = logging.getLogger(__name__)
 
-RUNTIMES = ("int8", "onnx", "torch")
+RUNTIMES = ("auto", "bf16", "int8", "onnx", "torch")
 OPSET = 17
 # fp32 ONNX Runtime and torch differ by float rounding only; anything larger is a bad export.
 MAX_ABS_DIFF = 1e-3
-# int8 moves hidden states a little; a pooled probe vector further from torch's than this
-# means a broken quantisation (measured: 0.992 at worst over the bench's 2,000 paragraphs).
+# int8 and bf16 move hidden states a little; a pooled probe vector further from torch's than
+# this means a broken copy (int8 measured: 0.992 at worst over the bench's 2,000 paragraphs).
 MIN_COSINE = 0.98
 _PROBE = (
     "The chief constable said response times had improved.",
     "Officers did not record the grounds for the search, the inspectorate found.",
 )
+
+
+def has_bf16_matrix_units() -> bool:
+    """Whether this CPU multiplies bfloat16 matrices in hardware (AMX tiles) for torch."""
+    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    try:
+        return bool(probe()) if probe is not None else False
+    except RuntimeError:
+        return False
+
+
+def resolve_runtime(runtime: str) -> str:
+    """`auto` -> `bf16` on CPUs with bf16 matrix units, else `int8`; other names unchanged."""
+    if runtime != "auto":
+        return runtime
+    return "bf16" if has_bf16_matrix_units() else "int8"
 
 
 def cache_root(cache_dir: str | Path | None = None) -> Path:
@@ -88,6 +114,41 @@ class OnnxEncoder:
         return torch.from_numpy(self.session.run(None, feeds)[0])
 
 
+class Bf16Encoder:
+    """The encoder in torch with its dense layers' weights in bfloat16, run under autocast.
+
+    Weights are converted once (autocast alone would convert them on every call); layer
+    norms, softmax and the returned hidden states stay fp32.
+
+    Args:
+        encoder: the fine-tuned fp32 encoder (left as it is: a copy is converted).
+    """
+
+    def __init__(self, encoder: torch.nn.Module):
+        self.model = copy.deepcopy(encoder).eval()
+        for module in self.model.modules():
+            if isinstance(module, torch.nn.Linear):
+                module.to(torch.bfloat16)
+
+    def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """(batch, tokens, hidden) fp32 last hidden states, as the torch encoder returns them."""
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+            hidden = self.model(input_ids=input_ids, attention_mask=attention_mask)
+        return hidden.last_hidden_state.float()
+
+
+def bf16_encoder(encoder: torch.nn.Module, tokenizer) -> Bf16Encoder | None:
+    """A checked bf16 twin of `encoder`, or None (logged) when it strays from fp32."""
+    if not has_bf16_matrix_units():
+        logger.warning("this CPU has no bf16 matrix units: the bf16 runtime will be slow here")
+    twin = Bf16Encoder(encoder)
+    problem = _close_to_torch(encoder, tokenizer)(twin)
+    if problem is None:
+        return twin
+    logger.warning("the bf16 encoder is unusable (%s); using int8 instead", problem)
+    return None
+
+
 def _export(encoder: torch.nn.Module, tokenizer, target: Path) -> None:
     """Write the encoder as ONNX to `target` (atomically: a temporary file, then a rename)."""
     logger.info("exporting the encoder to ONNX at %s (once per model)", target)
@@ -116,7 +177,7 @@ def _export(encoder: torch.nn.Module, tokenizer, target: Path) -> None:
             os.unlink(tmp)
 
 
-def _probe(onnx: OnnxEncoder, encoder: torch.nn.Module, tokenizer):
+def _probe(onnx: Callable, encoder: torch.nn.Module, tokenizer):
     """(torch, onnx) hidden states of the probe batch and its attention mask."""
     sample = tokenizer(list(_PROBE), padding=True, return_tensors="pt")
     with torch.inference_mode():
@@ -136,8 +197,8 @@ def _same_as_torch(encoder: torch.nn.Module, tokenizer) -> Callable[[OnnxEncoder
     return check
 
 
-def _close_to_torch(encoder: torch.nn.Module, tokenizer) -> Callable[[OnnxEncoder], str | None]:
-    def check(onnx: OnnxEncoder) -> str | None:
+def _close_to_torch(encoder: torch.nn.Module, tokenizer) -> Callable[[Callable], str | None]:
+    def check(onnx: Callable) -> str | None:
         from sentiment.encoder import masked_mean
 
         expected, got, mask = _probe(onnx, encoder, tokenizer)

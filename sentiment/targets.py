@@ -47,14 +47,10 @@ def token_mask(offsets: list[tuple[int, int]], spans: list[tuple[int, int]]) -> 
     Returns:
         (tokens,) float tensor; all real tokens when no token overlaps (the whole passage).
     """
-    mask = torch.zeros(len(offsets))
-    for i, (start, end) in enumerate(offsets):
-        if end <= start:
-            continue
-        for s, e in spans:
-            if start < e and end > s:
-                mask[i] = 1.0
-                break
-    if mask.sum() == 0:
-        mask = torch.tensor([1.0] * len(offsets))
-    return mask
+    flags = [
+        1.0 if end > start and any(start < e and end > s for s, e in spans) else 0.0
+        for start, end in offsets
+    ]
+    if not any(flags):
+        flags = [1.0] * len(offsets)
+    return torch.tensor(flags)

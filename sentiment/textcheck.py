@@ -180,8 +180,8 @@ def skip_reason(text: str) -> str | None:
     """
     if not text.strip():
         return EMPTY
-    letters = sum(c.isalpha() for c in text)
-    visible = sum(not c.isspace() for c in text)
+    letters = sum(map(str.isalpha, text))
+    visible = len(text) - sum(map(str.isspace, text))
     if letters < 3 or letters / max(1, visible) < 0.5:
         return GARBAGE
     tags = TAG.findall(text)

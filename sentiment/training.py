@@ -39,6 +39,9 @@ MODEL_NAME = "pcm-minilm-l6-confidence"
 NEWSMTSC_DEV_SHARE = 10  # 1 in 10 NewsMTSC train sentences is held out for model selection
 THRESHOLDS = [round(float(x), 2) for x in np.arange(0.2, 0.75, 0.05)]
 FLOORS = [None, 0.1, 0.15, 0.2, 0.25, 0.3]  # candidate `topic_floor`s (see select_topics)
+# candidate weights of the encoder head against the word-level model (see ConfidenceModel),
+# tried from the even mix outwards so that a tie keeps the even mix
+ENCODER_SHARES = (0.5, 0.4, 0.6, 0.3, 0.7)
 _TARGET = force_pattern()
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -278,7 +281,8 @@ def refit_topic_head(
     During fine-tuning the topic head sees few corpus passages per step (most texts are
     NewsMTSC sentences with no topic labels), so it is refitted here, full batch, on the
     corpus train split; the step count is picked on dev (evaluated every 50 steps), then the
-    threshold and floor of the head averaged with the word-level model. With every choice
+    encoder head's share in its mix with the word-level model (`ENCODER_SHARES`), with the
+    mix's threshold and floor. With every choice
     made, the head and the word-level model are fitted once more on train + dev (the dev
     figures recorded are from before that). Reads and rewrites the model folder, so it is
     exactly reproducible.
@@ -294,7 +298,7 @@ def refit_topic_head(
 
     Returns:
         {"steps", "lr", "threshold", "floor", "dev_topic_micro_f1",
-        "dev_topic_micro_f1_encoder_only", "final_fit"}.
+        "dev_topic_micro_f1_encoder_only", "encoder_share", "final_fit"}.
     """
     from sentiment.model import ConfidenceModel
 
@@ -333,12 +337,18 @@ def refit_topic_head(
     with torch.no_grad():
         encoder_dev = torch.sigmoid(linear(x_dev)).numpy()
     lexical = LexicalTopics.fit([p.text for p in split["train"]], y_train.numpy())
-    combined = (encoder_dev + lexical.probs([p.text for p in split["dev"]])) / 2
+    lexical_dev = lexical.probs([p.text for p in split["dev"]])
     encoder_only = (f1, threshold)
-    threshold, floor, f1 = best_decoding(combined, y_dev.numpy())
+    share, threshold, floor, f1 = 0.5, 0.5, None, -1.0
+    for candidate in ENCODER_SHARES:
+        combined = candidate * encoder_dev + (1 - candidate) * lexical_dev
+        t, fl, score = best_decoding(combined, y_dev.numpy())
+        if score > f1 + 1e-9:
+            share, threshold, floor, f1 = candidate, t, fl, score
     say(
-        f"topic head: encoder alone dev micro-F1 {encoder_only[0]:.4f}; averaged with the "
-        f"word-level model {f1:.4f} at threshold {threshold}, floor {floor}"
+        f"topic head: encoder alone dev micro-F1 {encoder_only[0]:.4f}; mixed with the "
+        f"word-level model at encoder share {share}: {f1:.4f} at threshold {threshold}, "
+        f"floor {floor}"
     )
     # Every choice is made; the final head and word-level model learn from dev as well.
     both = split["train"] + split["dev"]
@@ -355,11 +365,13 @@ def refit_topic_head(
     meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
     meta["topic_threshold"] = threshold
     meta["topic_floor"] = floor
+    meta["topic_encoder_share"] = share
     meta["topic_refit"] = {
         "steps": step,
         "lr": lr,
         "dev_topic_micro_f1": round(f1, 4),
         "dev_topic_micro_f1_encoder_only": round(encoder_only[0], 4),
+        "encoder_share": share,
         # dev figures are from before the final fit, which adds dev to the training data
         "final_fit": "train+dev",
     }

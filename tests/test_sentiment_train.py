@@ -4,10 +4,12 @@ import json
 import shutil
 
 import pytest
+import torch
 
 from pcm.cli import main
 from sentiment.corpus import DATA_DIR
 from sentiment.model import ConfidenceModel
+from sentiment.training import ENCODER_SHARES
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +60,17 @@ def test_train_then_evaluate_tiny(tiny_corpus, tmp_path, capsys, monkeypatch):
     assert meta["topic_refit"]["final_fit"] == "train+dev"
     assert 0 < meta["topic_refit"]["steps"] <= 600
     assert set(json.loads((out / "lexical.json").read_text())) == {"word", "char"}
+    # the encoder head's weight in the topic mix was picked on dev and is the one applied
+    share = meta["topic_encoder_share"]
+    assert share in ENCODER_SHARES
+    model = ConfidenceModel(out, runtime="torch")
+    assert model.encoder_share == share
+    texts = ["Officers searched the man without recording why.", "Council tax precept rises."]
+    with torch.inference_mode():
+        encoder_probs = torch.sigmoid(model.heads.topic_logits(model.pooled(texts)))
+    lexical_probs = torch.from_numpy(model.lexical.probs(texts)).float()
+    mixed = share * encoder_probs + (1 - share) * lexical_probs
+    assert torch.allclose(model.topic_probs(texts), mixed, atol=1e-6)
     version = ConfidenceModel(out).version
     # Same seed, same data: the same model files, so the same version.
     assert main([*args[:4], str(tmp_path / "again"), *args[5:]]) == 0

@@ -38,9 +38,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", metavar="DIR", help="model folder (default: the shipped one)")
     parser.add_argument(
         "--runtime",
-        choices=("int8", "onnx", "torch"),
-        default="int8",
-        help="where the encoder runs (default int8; see model.runtime in the README)",
+        choices=("auto", "bf16", "int8", "onnx", "torch"),
+        default="auto",
+        help="where the encoder runs (default auto: bf16 on CPUs with AMX, else int8; see "
+        "model.runtime in the README)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(func=handle)
