@@ -2,9 +2,13 @@
 
 Every matrix product of the encoder with a constant weight (36 in MiniLM-L6: query, key,
 value, attention output and the two feed-forward products of each layer) is rewritten to run
-on 8-bit integers in ONNX Runtime (`MatMulInteger`, exact int32 accumulation); products that
-read the same input (query, key, value) become one. Attention scores, softmax, layer norms
-and GELU stay fp32.
+on 8-bit integers in ONNX Runtime (its `MatMulIntegerToFloat`: exact int32 accumulation, the
+column scales applied as the result is written); products that read the same input (query,
+key, value) become one. Attention scores, softmax, layer norms and GELU stay fp32. The steps
+around each product are kept few, since each is a pass over the activations: a row's range
+from its maximum and minimum, one multiply, one `QuantizeLinear`, and one multiply by the
+row scales after the product (on an AMX CPU this made the int8 encoder 1.4 times as fast as
+the first version's Abs, Div, Round, Add, Cast and two Muls).
 
 Why not ONNX Runtime's own `quantize_dynamic`: it scales the activations of a whole batch by
 one range, so a passage's score moved with the passages batched beside it (by up to 0.45 on
@@ -65,7 +69,7 @@ class _Rewriter:
         self.inputs: dict[str, str] = {}  # float input name -> prefix of its quantised copy
         self._constant("q_eps", np.array(_EPS, np.float32))
         self._constant("q_levels", np.array(ACTIVATION_LEVELS, np.float32))
-        self._constant("q_shift", np.array(float(ZERO_POINT), np.float32))
+        self._constant("q_one", np.array(1.0, np.float32))
         self._constant("q_zero_point", np.array(ZERO_POINT, np.uint8))
 
     def _constant(self, name: str, value: np.ndarray) -> str:
@@ -74,22 +78,26 @@ class _Rewriter:
 
     def quantised_input(self, name: str, width: int) -> str:
         """Nodes that turn a float (..., width) input into uint8 rows with per-row scales."""
-        from onnx import TensorProto, helper
+        from onnx import helper
 
         if name in self.inputs:
             return self.inputs[name]
         p = f"q{len(self.inputs)}"
         rows = self._constant(f"{p}_rows", np.array([-1, width], np.int64))
+        # Each row's range from its largest and smallest value (two reads, no full-size
+        # temporary), then one multiply and one QuantizeLinear (round, shift, cast) over x.
         self.nodes += [
             helper.make_node("Reshape", [name, rows], [f"{p}_x"]),
-            helper.make_node("Abs", [f"{p}_x"], [f"{p}_abs"]),
-            helper.make_node("ReduceMax", [f"{p}_abs"], [f"{p}_max"], axes=[1], keepdims=1),
-            helper.make_node("Max", [f"{p}_max", "q_eps"], [f"{p}_range"]),
+            helper.make_node("ReduceMax", [f"{p}_x"], [f"{p}_max"], axes=[1], keepdims=1),
+            helper.make_node("ReduceMin", [f"{p}_x"], [f"{p}_min"], axes=[1], keepdims=1),
+            helper.make_node("Neg", [f"{p}_min"], [f"{p}_neg_min"]),
+            helper.make_node("Max", [f"{p}_max", f"{p}_neg_min", "q_eps"], [f"{p}_range"]),
             helper.make_node("Div", [f"{p}_range", "q_levels"], [f"{p}_scale"]),
-            helper.make_node("Div", [f"{p}_x", f"{p}_scale"], [f"{p}_scaled"]),
-            helper.make_node("Round", [f"{p}_scaled"], [f"{p}_rounded"]),
-            helper.make_node("Add", [f"{p}_rounded", "q_shift"], [f"{p}_shifted"]),
-            helper.make_node("Cast", [f"{p}_shifted"], [f"{p}_u8"], to=TensorProto.UINT8),
+            helper.make_node("Div", ["q_levels", f"{p}_range"], [f"{p}_inverse"]),
+            helper.make_node("Mul", [f"{p}_x", f"{p}_inverse"], [f"{p}_scaled"]),
+            helper.make_node(
+                "QuantizeLinear", [f"{p}_scaled", "q_one", "q_zero_point"], [f"{p}_u8"]
+            ),
             helper.make_node("Shape", [name], [f"{p}_lead"], end=-1),
         ]
         self.inputs[name] = p
@@ -102,7 +110,7 @@ class _Rewriter:
         the input is quantised once and one integer product does the work of three. Weight
         scales are per column, so the result is the same as three separate products.
         """
-        from onnx import TensorProto, helper
+        from onnx import helper
 
         x = group[0].input[0]
         weights = [
@@ -113,10 +121,15 @@ class _Rewriter:
         values, scales = quantize_weight(np.concatenate(weights, axis=1))
         self._constant(f"{q}_w", values)
         self._constant(f"{q}_wscale", scales)
+        # ONNX Runtime's MatMulIntegerToFloat applies the column scales as it writes the
+        # product out; the row scales follow in one multiply.
         self.nodes += [
-            helper.make_node("MatMulInteger", [f"{p}_u8", f"{q}_w", "q_zero_point"], [f"{q}_int"]),
-            helper.make_node("Cast", [f"{q}_int"], [f"{q}_float"], to=TensorProto.FLOAT),
-            helper.make_node("Mul", [f"{q}_float", f"{q}_wscale"], [f"{q}_col"]),
+            helper.make_node(
+                "MatMulIntegerToFloat",
+                [f"{p}_u8", f"{q}_w", "q_one", f"{q}_wscale", "q_zero_point"],
+                [f"{q}_col"],
+                domain="com.microsoft",
+            ),
             helper.make_node("Mul", [f"{q}_col", f"{p}_scale"], [f"{q}_rows"]),
         ]
         parts = [f"{q}_rows"]
@@ -175,6 +188,8 @@ def quantize_model(source: str | Path, target: str | Path) -> int:
     graph.node.extend(rewriter.nodes)
     del graph.initializer[:]
     graph.initializer.extend(kept + rewriter.constants)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(onnx.helper.make_opsetid("com.microsoft", 1))
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".onnx.part", dir=target.parent)

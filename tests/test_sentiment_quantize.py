@@ -45,7 +45,7 @@ def test_int8_product_is_close_and_each_row_independent(tmp_path):
     _matmul_model(tmp_path / "fp32.onnx", weight)
     assert quantize_model(tmp_path / "fp32.onnx", tmp_path / "int8.onnx") == 1
     ops = {n.op_type for n in onnx.load(str(tmp_path / "int8.onnx")).graph.node}
-    assert "MatMulInteger" in ops and "MatMul" not in ops
+    assert "MatMulIntegerToFloat" in ops and "MatMul" not in ops
 
     x = rng.normal(size=(3, 5, 48)).astype(np.float32)
     x[1] *= 100.0  # one passage with a far larger range than its neighbours
@@ -73,7 +73,7 @@ def test_model_without_a_dense_layer_is_refused(tmp_path):
 
 
 def test_products_of_one_input_share_one_integer_product(tmp_path):
-    # query, key and value read the same input: one quantisation, one MatMulInteger
+    # query, key and value read the same input: one quantisation, one integer product
     rng = np.random.default_rng(2)
     w1 = rng.normal(size=(32, 16)).astype(np.float32)
     w2 = rng.normal(size=(32, 24)).astype(np.float32)
@@ -96,7 +96,8 @@ def test_products_of_one_input_share_one_integer_product(tmp_path):
     )
     assert quantize_model(tmp_path / "a.onnx", tmp_path / "b.onnx") == 2
     ops = [n.op_type for n in onnx.load(str(tmp_path / "b.onnx")).graph.node]
-    assert ops.count("MatMulInteger") == 1 and ops.count("Split") == 1
+    assert ops.count("MatMulIntegerToFloat") == 1 and ops.count("QuantizeLinear") == 1
+    assert ops.count("Split") == 1
     x = rng.normal(size=(2, 3, 32)).astype(np.float32)
     y1, y2 = ort.InferenceSession(str(tmp_path / "b.onnx"), providers=["CPUExecutionProvider"]).run(
         None, {"x": x}
