@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 
 from sentiment.corpus import read_corpus
+from sentiment.runtime import has_bf16_matrix_units
 
 SEED = 7
 
@@ -154,6 +155,7 @@ def main() -> int:
             "cores": os.cpu_count(),
             "torch_threads": torch.get_num_threads(),
             "torch": torch.__version__,
+            "amx": has_bf16_matrix_units(),
             "load_average": [round(x, 2) for x in os.getloadavg()],
         },
     }
@@ -183,8 +185,9 @@ def main() -> int:
         )
         m = report["machine"]
         print(
-            f"machine: {m['cpu']}, {m['cores']} cores, torch {m['torch']} with "
-            f"{m['torch_threads']} threads, load average {m['load_average']} (shared)"
+            f"machine: {m['cpu']} ({'with' if m['amx'] else 'no'} AMX), {m['cores']} cores, "
+            f"torch {m['torch']} with {m['torch_threads']} threads, load average "
+            f"{m['load_average']} (shared)"
         )
     return 0
 

@@ -53,6 +53,7 @@ _PROBE = (
 
 def has_bf16_matrix_units() -> bool:
     """Whether this CPU multiplies bfloat16 matrices in hardware (AMX tiles) for torch."""
+    # torch's own check (private in torch 2.13); a torch without it counts as no AMX
     probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
     try:
         return bool(probe()) if probe is not None else False
