@@ -1,4 +1,4 @@
-"""A word-level topic model (TF-IDF + logistic regression) averaged with the encoder's head."""
+"""A word-level topic model (TF-IDF + logistic regression) mixed with the encoder's head."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ class LexicalTopics:
     """One-vs-rest logistic regression over TF-IDF word and character n-grams, per topic.
 
     The encoder's mean-pooled vector knows what a passage is about in general; topic words
-    ("stop and search", "999", "precept") are sharper evidence, so the two are averaged.
+    ("stop and search", "999", "precept") are sharper evidence, so the two are mixed, with a
+    weight picked on dev (`sentiment.training.ENCODER_SHARES`).
     """
 
     def __init__(
