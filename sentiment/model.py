@@ -19,7 +19,7 @@ from sentiment.encoder import encoder_digest, load_encoder, masked_mean
 from sentiment.heads import STANCES, Heads
 from sentiment.lexical import VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
 from sentiment.quantize import quantizer_digest
-from sentiment.runtime import RUNTIMES, bf16_encoder, onnx_encoder, resolve_runtime
+from sentiment.runtime import RUNTIMES, encoder_twin
 from sentiment.targets import force_pattern, force_spans, token_mask
 from sentiment.textcheck import clean, skip_reason
 
@@ -171,24 +171,10 @@ class ConfidenceModel:
         self.heads.load_state_dict({k: v.float() for k, v in load_file(path / HEADS_FILE).items()})
         self.encoder.eval()
         self.heads.eval()
-        self._fast = None  # the bf16 or ONNX Runtime twin of the encoder, when one runs
-        self.runtime = "torch"
-        runtime = resolve_runtime(runtime)
-        if runtime == "bf16":
-            self._fast = bf16_encoder(self.encoder, self.tokenizer)
-            if self._fast is not None:
-                self.runtime = "bf16"
-            else:
-                runtime = "int8"  # bf16_encoder logged why
-        if runtime in ("int8", "onnx"):
-            self._fast, self.runtime = onnx_encoder(
-                self.encoder,
-                self.tokenizer,
-                encoder_weights_key(path),
-                cache_dir,
-                NUM_THREADS,
-                runtime,
-            )
+        # the bf16 or ONNX Runtime twin of the encoder (None: the encoder itself runs)
+        self._fast, self.runtime = encoder_twin(
+            self.encoder, self.tokenizer, encoder_weights_key(path), cache_dir, NUM_THREADS, runtime
+        )
         # bf16 and int8 scores differ slightly from fp32 ones: they never pass for each other
         if self.runtime == "int8":
             self.version = f"{self.version}-int8-{quantizer_digest()}"

@@ -179,14 +179,14 @@ def _export(encoder: torch.nn.Module, tokenizer, target: Path) -> None:
             os.unlink(tmp)
 
 
-def _probe(onnx: Callable, encoder: torch.nn.Module, tokenizer):
-    """(torch, onnx) hidden states of the probe batch and its attention mask."""
+def _probe(twin: Callable, encoder: torch.nn.Module, tokenizer):
+    """(torch, twin) hidden states of the probe batch and its attention mask."""
     sample = tokenizer(list(_PROBE), padding=True, return_tensors="pt")
     with torch.inference_mode():
         expected = encoder(
             input_ids=sample["input_ids"], attention_mask=sample["attention_mask"]
         ).last_hidden_state
-    return expected, onnx(sample["input_ids"], sample["attention_mask"]), sample["attention_mask"]
+    return expected, twin(sample["input_ids"], sample["attention_mask"]), sample["attention_mask"]
 
 
 def _same_as_torch(encoder: torch.nn.Module, tokenizer) -> Callable[[OnnxEncoder], str | None]:
@@ -200,10 +200,10 @@ def _same_as_torch(encoder: torch.nn.Module, tokenizer) -> Callable[[OnnxEncoder
 
 
 def _close_to_torch(encoder: torch.nn.Module, tokenizer) -> Callable[[Callable], str | None]:
-    def check(onnx: Callable) -> str | None:
+    def check(twin: Callable) -> str | None:
         from sentiment.encoder import masked_mean
 
-        expected, got, mask = _probe(onnx, encoder, tokenizer)
+        expected, got, mask = _probe(twin, encoder, tokenizer)
         cosine = torch.nn.functional.cosine_similarity(
             masked_mean(expected, mask), masked_mean(got, mask), dim=-1
         )
@@ -304,3 +304,37 @@ def onnx_encoder(
         fp32.parent,
     )
     return None, "torch"
+
+
+def encoder_twin(
+    encoder: torch.nn.Module,
+    tokenizer,
+    key: str,
+    cache_dir: str | Path | None,
+    threads: int,
+    runtime: str = "auto",
+) -> tuple[Callable | None, str]:
+    """The fast twin of `encoder` for `runtime`, falling back bf16 -> int8 -> onnx -> torch.
+
+    Args:
+        encoder: the fine-tuned torch encoder (eval mode).
+        tokenizer: its tokenizer.
+        key: what identifies these encoder weights in the cache files' names.
+        cache_dir: the cache folder (see `cache_root`).
+        threads: ONNX Runtime intra-op threads.
+        runtime: one of `RUNTIMES`; "auto" is resolved for this CPU (`resolve_runtime`).
+
+    Returns:
+        (twin, runtime it delivers): a callable (input_ids, attention_mask) -> hidden states,
+        or (None, "torch") when the encoder itself should run (asked for, or nothing else
+        could; logged).
+    """
+    runtime = resolve_runtime(runtime)
+    if runtime == "torch":
+        return None, "torch"
+    if runtime == "bf16":
+        twin = bf16_encoder(encoder, tokenizer)
+        if twin is not None:
+            return twin, "bf16"
+        runtime = "int8"  # bf16_encoder logged why
+    return onnx_encoder(encoder, tokenizer, key, cache_dir, threads, runtime)

@@ -282,10 +282,9 @@ def refit_topic_head(
     NewsMTSC sentences with no topic labels), so it is refitted here, full batch, on the
     corpus train split; the step count is picked on dev (evaluated every 50 steps), then the
     encoder head's share in its mix with the word-level model (`ENCODER_SHARES`), with the
-    mix's threshold and floor. With every choice
-    made, the head and the word-level model are fitted once more on train + dev (the dev
-    figures recorded are from before that). Reads and rewrites the model folder, so it is
-    exactly reproducible.
+    mix's threshold and floor. With every choice made, the head and the word-level model are
+    fitted once more on train + dev (the dev figures recorded are from before that). Reads
+    and rewrites the model folder, so it is exactly reproducible.
 
     Args:
         model_dir: the folder `train_model` wrote.
