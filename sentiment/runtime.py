@@ -246,28 +246,11 @@ def _load_checked(
     return None
 
 
-def onnx_encoder(
-    encoder: torch.nn.Module,
-    tokenizer,
-    key: str,
-    cache_dir: str | Path | None,
-    threads: int,
-    runtime: str = "int8",
+def _onnx_twin(
+    encoder, tokenizer, key, cache_dir, threads, runtime
 ) -> tuple[OnnxEncoder | None, str]:
-    """The ONNX Runtime twin of `encoder` for `runtime`, built on first use, with fallbacks.
-
-    Args:
-        encoder: the fine-tuned torch encoder (eval mode).
-        tokenizer: its tokenizer.
-        key: what identifies these encoder weights in the cache files' names.
-        cache_dir: the cache folder (see `cache_root`).
-        threads: intra-op threads.
-        runtime: "int8" or "onnx" (fp32).
-
-    Returns:
-        (session, runtime it delivers): ("int8" or "onnx"), or (None, "torch") when ONNX
-        Runtime is unusable here (logged).
-    """
+    """`encoder_twin` for "int8" or "onnx": the checked session built on first use, falling
+    back int8 -> onnx -> (None, "torch")."""
     try:
         import onnxruntime  # noqa: F401
     except ImportError:
@@ -337,4 +320,4 @@ def encoder_twin(
         if twin is not None:
             return twin, "bf16"
         runtime = "int8"  # bf16_encoder logged why
-    return onnx_encoder(encoder, tokenizer, key, cache_dir, threads, runtime)
+    return _onnx_twin(encoder, tokenizer, key, cache_dir, threads, runtime)
