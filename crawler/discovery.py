@@ -161,6 +161,9 @@ def _is_article_link(link: str, patterns: list[re.Pattern[str]]) -> bool:
 def parse_listing(body: bytes | str, url: str, article_patterns: list[str]) -> ListingPage:
     """Article links (same site, matching one of `article_patterns`) and pagination links.
 
+    Links marked rel=next (`<link>` or `<a>`) are returned wherever they point: the spider
+    refuses and records those that leave the source's sites (crawler.urlpolicy).
+
     Args:
         body: the listing page HTML.
         url: its URL.
@@ -184,12 +187,15 @@ def parse_listing(body: bytes | str, url: str, article_patterns: list[str]) -> L
         if not href or href.startswith(_SKIP_SCHEMES):
             continue
         link = urljoin(url, href).split("#", 1)[0]
+        is_next = "next" in (anchor.get("rel") or "").lower().split()
+        if is_next and link != url:
+            listings[link] = None  # kept wherever it points: the spider's URL policy judges it
+            continue
         if not link.startswith(("http://", "https://")) or not same_site(link, url) or link == url:
             continue
-        is_next = "next" in (anchor.get("rel") or "").lower().split()
         is_article = _is_article_link(link, patterns)
         paging = _NEXT_TEXT.match(anchor.text_content() or "") or _NEXT_PAGE.search(link)
-        if is_next or (paging and not is_article):
+        if paging and not is_article:
             listings[link] = None
         elif is_article:
             articles[link] = None

@@ -8,6 +8,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.urlpolicy import OFFSITE_CANONICAL, Refusal
+
 logger = logging.getLogger(__name__)
 
 # Reasons that say the page was fetched but held nothing usable; the rest are fetch failures.
@@ -23,6 +25,8 @@ CONTENT_REASONS = frozenset(
         "store_failed",
     }
 )
+# Recorded, but the page itself was fetched and stored: not a failure of the source.
+NOTICE_REASONS = frozenset({OFFSITE_CANONICAL})
 _BY_EXCEPTION = {
     "DownloadTimeoutError": "timeout",
     "TimeoutError": "timeout",
@@ -56,6 +60,9 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     detail = f"{type(exc).__name__}: {exc}"[:500]
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}", detail
+    refusal = getattr(exc, "refusal", None)  # crawler.guard.UrlRefusedError
+    if isinstance(exc, IgnoreRequest) and isinstance(refusal, Refusal):
+        return refusal.reason, detail
     if isinstance(exc, IgnoreRequest):
         text = str(exc).lower()
         if "robots.txt unavailable" in text:

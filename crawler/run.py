@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from crawler.dates import LOCAL_TZ
-from crawler.failures import CONTENT_REASONS
+from crawler.failures import CONTENT_REASONS, NOTICE_REASONS
 from crawler.ledger import CrawlLedger
 from pcm.config import Config, Source
 from pcm.errors import ConfigError
@@ -74,12 +74,14 @@ def parse_since(value: str | date | datetime | None) -> datetime | None:
 def judge(ledger: CrawlLedger | None, returncode: int | None, message: str | None) -> str:
     """A source's status from its tally, not from the child's exit code.
 
-    failed: the child died or no page at all could be fetched; partial: some fetches failed or
-    the time budget cut the crawl short; ok otherwise.
+    failed: the child died or no page at all could be fetched; partial: some fetches failed,
+    some URLs were refused by the URL policy, or the time budget cut the crawl short; ok
+    otherwise (content problems and refused rel=canonical claims alone leave a source ok).
     """
     if ledger is None:
         return "failed"
-    fetch_errors = sum(n for r, n in ledger.errors_by_reason.items() if r not in CONTENT_REASONS)
+    not_fetch = CONTENT_REASONS | NOTICE_REASONS
+    fetch_errors = sum(n for r, n in ledger.errors_by_reason.items() if r not in not_fetch)
     if ledger.pages_fetched == 0 and (fetch_errors or ledger.error_count):
         return "failed"
     if returncode not in (0, None) or message:

@@ -36,7 +36,18 @@ RETRY_AFTER_MAX_TIMES = 3  # Retry-After retries of one request before giving up
 CLOSESPIDER_TIMEOUT = 900  # the time budget of one source's crawl, in seconds
 HTTPERROR_ALLOW_ALL = False  # non-2xx responses reach the errback, recorded as http_<code>
 
+# Only http and https are fetched: Scrapy's file:, data:, ftp: and s3: handlers are off (a feed
+# or sitemap could otherwise point the crawler at local files), and crawler.urlpolicy refuses
+# other schemes before they reach a handler.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# The URL policy on every request, redirects included, before robots.txt is asked; the
+# resolver refuses private addresses again when the connection is made (DNS rebinding).
+PCM_ALLOW_PRIVATE_NETWORKS = False  # from crawl.allow_private_networks
+PCM_ALLOWED_PRIVATE_HOSTS: list[str] = []  # from crawl.allowed_private_hosts
+TWISTED_DNS_RESOLVER = "crawler.guard.PolicyResolver"
+
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.guard.UrlPolicyMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
     # process_response runs from high numbers to low: this sees 429/503 before RetryMiddleware.
@@ -70,5 +81,7 @@ def crawl_settings(cfg: Config) -> dict:
         DOWNLOAD_WARNSIZE=min(DOWNLOAD_WARNSIZE, crawl.max_page_bytes),
         RETRY_AFTER_CAP_S=crawl.retry_after_cap_s,
         CLOSESPIDER_TIMEOUT=crawl.source_time_budget_s,
+        PCM_ALLOW_PRIVATE_NETWORKS=crawl.allow_private_networks,
+        PCM_ALLOWED_PRIVATE_HOSTS=list(crawl.allowed_private_hosts),
     )
     return values

@@ -45,7 +45,8 @@ def show_article(db: str, version: str, article_id: int) -> None:
     if meta is None:
         st.warning(f"There is no story {article_id}; pick one from the list.")
         return
-    st.subheader(meta["title"] or "(untitled)")
+    # Titles come from crawled pages: plain text, never Markdown (no live links or images).
+    st.subheader(widgets.escape(meta["title"]) if meta["title"] else "(untitled)")
     when = meta["published_at"] if not pd.isna(meta["published_at"]) else meta["fetched_at"]
     st.caption(
         f"{meta['source']} ({meta['source_kind']}) · {pd.Timestamp(when):%d %b %Y %H:%M}"
@@ -55,7 +56,8 @@ def show_article(db: str, version: str, article_id: int) -> None:
             else ""
         )
     )
-    st.link_button("Open the original", meta["url"], icon=":material/open_in_new:")
+    if str(meta["url"]).lower().startswith(("http://", "https://")):
+        st.link_button("Open the original", meta["url"], icon=":material/open_in_new:")
     passages = queries.article_passages(db, version, article_id)
     for p in passages.itertuples(index=False):
         with st.container(border=True):

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, snapshot
+from warehouse.csvsafe import neutralise_frame
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,21 @@ def topic_label(topic: str) -> str:
     return str(topic).replace("_", " ").capitalize()
 
 
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV with formula-like text cells neutralised.
+
+    Args:
+        df: the rows.
+
+    Returns:
+        The CSV bytes, header first.
+    """
+    return neutralise_frame(df).to_csv(index=False).encode("utf-8")
+
+
 def csv_download(df: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
-    """A button that downloads exactly the table shown, as UTF-8 CSV.
+    """A button that downloads exactly the table shown, as UTF-8 CSV (text cells that a
+    spreadsheet would run as a formula start with an apostrophe: warehouse.csvsafe).
 
     Args:
         df: the rows shown on the page.
@@ -58,7 +72,7 @@ def csv_download(df: pd.DataFrame, name: str, label: str = "Download CSV") -> No
     """
     st.download_button(
         label,
-        df.to_csv(index=False).encode("utf-8"),
+        csv_bytes(df),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",

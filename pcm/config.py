@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -69,6 +70,11 @@ class Crawl(_Strict):
     max_depth: int = Field(2, ge=0)  # link hops followed from a listing page
     max_articles_per_source: int = Field(500, gt=0)
     autothrottle: bool = True
+    # Hosts on loopback, private, link-local, multicast or reserved addresses are refused
+    # (crawler/urlpolicy.py) unless this is true: the offline sample site and the tests only.
+    allow_private_networks: bool = False
+    # Host names fetched whatever address they resolve to (one intranet source, say).
+    allowed_private_hosts: list[str] = []
 
 
 class Source(_Strict):
@@ -89,6 +95,16 @@ class Source(_Strict):
             if not url.startswith(("http://", "https://")):
                 raise ValueError(f"expected an http(s) URL, got {url!r}")
         return urls
+
+    @field_validator("article_patterns")
+    @classmethod
+    def _patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return patterns
 
 
 class Retention(_Strict):

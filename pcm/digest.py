@@ -230,8 +230,13 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def _web_url(url: str) -> str:
+    """The URL when it is http(s), else "#": a javascript: or file: URL is never a live link."""
+    return url if str(url).lower().startswith(("http://", "https://")) else "#"
+
+
 def _md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return _web_url(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def _when(story: Story) -> str:
@@ -325,7 +330,7 @@ def _e(text: object) -> str:
 
 
 def _link(story: Story) -> str:
-    return f'<a href="{_e(story.url)}">{_e(story.title)}</a>'
+    return f'<a href="{_e(_web_url(story.url))}">{_e(story.title)}</a>'
 
 
 def render_html(digest: Digest) -> str:

@@ -17,6 +17,7 @@ import duckdb
 
 from pcm.errors import QueryError
 from warehouse.connection import READER_RETRY_S, connect_with_retry
+from warehouse.csvsafe import neutralise
 
 logger = logging.getLogger(__name__)
 
@@ -262,7 +263,8 @@ def format_result(result: QueryResult, fmt: str) -> str:
     Args:
         result: the query result.
         fmt: table (aligned text, NULL shown as NULL, long cells cut), csv (RFC 4180, header,
-            NULL as empty) or json (a list of objects, dates as ISO 8601).
+            NULL as empty, text cells that a spreadsheet would run as a formula prefixed with
+            an apostrophe, see warehouse.csvsafe) or json (a list of objects, dates as ISO 8601).
 
     Returns:
         The text, ending in a newline.
@@ -285,7 +287,7 @@ def format_result(result: QueryResult, fmt: str) -> str:
                 [
                     ""
                     if v is None
-                    else v
+                    else neutralise(v)
                     if isinstance(v, str)
                     else json.dumps(_plain(v))
                     if isinstance(v, dict | list)

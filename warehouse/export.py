@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connection import reader
+from warehouse.csvsafe import neutralise_sql
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,23 @@ def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return [(name, kind) for name, kind in rows]
 
 
+def csv_safe(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """The relation with its text columns neutralised for spreadsheets (warehouse.csvsafe).
+
+    Args:
+        relation: a table or view.
+
+    Returns:
+        A projection of the same columns, in order; VARCHAR cells starting with = + - @, tab
+        or CR get a leading apostrophe, other columns are unchanged.
+    """
+    exprs = [
+        neutralise_sql(name) if str(kind) == "VARCHAR" else '"' + name.replace('"', '""') + '"'
+        for name, kind in zip(relation.columns, relation.types, strict=True)
+    ]
+    return relation.project(", ".join(exprs))
+
+
 def export_all(
     db_path: str | os.PathLike, out_dir: str | os.PathLike, fmt: str = "parquet"
 ) -> list[Path]:
@@ -39,6 +57,8 @@ def export_all(
 
     This needs file access, so it uses its own plain read-only connection, never the analyst's
     locked-down one. Each file is written under a temporary name and renamed when complete.
+    In CSV files, text cells that a spreadsheet would run as a formula start with an
+    apostrophe (`warehouse.csvsafe`); Parquet keeps the values as stored.
 
     Args:
         db_path: the warehouse file.
@@ -66,7 +86,7 @@ def export_all(
             if fmt == "parquet":
                 relation.write_parquet(str(partial))
             else:
-                relation.write_csv(str(partial), header=True)
+                csv_safe(relation).write_csv(str(partial), header=True)
             os.replace(partial, target)
             logger.debug("exported %s %s to %s", kind, name, target)
             written.append(target)

@@ -21,6 +21,7 @@ LABELS = ("positive", "neutral", "negative")
 SEEN_OUTCOMES = ("irrelevant", "duplicate", "empty")  # "stored" is written by store_article
 CRAWL_STATUSES = ("ok", "partial", "failed")
 FEEDBACK_FIELDS = ("stance", "topic_add", "topic_remove", "voice")
+ARTICLE_URL_SCHEMES = ("http://", "https://")  # the only URLs stored as an article
 _CHUNK = 5000  # rows per INSERT: executemany costs ~7 ms a row in DuckDB, this ~0.05 ms
 
 
@@ -125,6 +126,9 @@ def _insert_rows(
 def _check_article(article: ArticleRecord, passages: Sequence[PassageRecord]) -> None:
     if not article.url:
         raise ValueError("article url is empty")
+    if not article.url.lower().startswith(ARTICLE_URL_SCHEMES):
+        # javascript:, file:, data: ... would become live links on the dashboard and digest
+        raise ValueError(f"article url {article.url[:80]!r} is not an http(s) URL")
     _one_of(article.source_kind, SOURCE_KINDS, f"source_kind of {article.url}")
     _aware(article.published_at, f"published_at of {article.url}")
     _aware(article.fetched_at, f"fetched_at of {article.url}")

@@ -18,6 +18,13 @@ from crawler.failures import classify_failure
 from crawler.items import ArticleItem, SkippedPage
 from crawler.ledger import CrawlLedger
 from crawler.pdf import extract_pdf, is_pdf
+from crawler.urlpolicy import (
+    Refusal,
+    accept_canonical,
+    check_on_sites,
+    check_scheme,
+    source_sites,
+)
 from crawler.urls import canonical_url
 from pcm.config import Config, Source
 
@@ -65,6 +72,20 @@ class SourceSpider(scrapy.Spider):
         self._queued: set[str] = set()
         self._sitemaps = 0
         self._budget_logged = False
+        # Links found on listing pages must stay on these registrable domains.
+        self.sites = source_sites([*source.feeds, *source.sitemaps, *source.start_urls])
+
+    def _refuse(self, url: str, refusal: Refusal, found_on: str) -> None:
+        """Record a URL the policy refused (crawler/urlpolicy.py) without fetching it."""
+        logger.warning(
+            "%s: refused %s found on %s: %s, %s",
+            self.source.name,
+            url[:200],
+            found_on,
+            refusal.reason,
+            refusal.detail,
+        )
+        self.ledger.error(url, refusal.reason, refusal.detail)
 
     # -- discovery -------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
@@ -89,7 +110,7 @@ class SourceSpider(scrapy.Spider):
             self.ledger.error(response.url, "bad_feed", "no RSS/Atom entries found")
             return
         for entry in entries:
-            request = self._article_request(entry)
+            request = self._article_request(entry, response.url)
             if request:
                 yield request
 
@@ -103,10 +124,14 @@ class SourceSpider(scrapy.Spider):
         for url in page.sitemaps:
             if self._sitemaps >= MAX_SITEMAPS:
                 break
+            refusal = check_scheme(url)
+            if refusal:
+                self._refuse(url, refusal, response.url)
+                continue
             self._sitemaps += 1
             yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
         for entry in page.entries:
-            request = self._article_request(entry)
+            request = self._article_request(entry, response.url)
             if request:
                 yield request
 
@@ -116,11 +141,15 @@ class SourceSpider(scrapy.Spider):
         page = parse_listing(response.body, response.url, self.source.article_patterns)
         depth = response.meta.get("pcm_depth", 0)
         for url in page.articles:
-            request = self._article_request(Entry(url))
+            request = self._site_request(url, response.url)
             if request:
                 yield request
         if depth < self.cfg.crawl.max_depth:
             for url in page.listings:
+                refusal = check_on_sites(url, self.sites)
+                if refusal:
+                    self._refuse(url, refusal, response.url)
+                    continue
                 yield Request(
                     url,
                     callback=self.parse_listing,
@@ -128,7 +157,19 @@ class SourceSpider(scrapy.Spider):
                     meta={"pcm_depth": depth + 1},
                 )
 
-    def _article_request(self, entry: Entry) -> Request | None:
+    def _site_request(self, url: str, found_on: str) -> Request | None:
+        """An article request for a link on a page, if it stays on the source's sites."""
+        refusal = check_on_sites(url, self.sites)
+        if refusal:
+            self._refuse(url, refusal, found_on)
+            return None
+        return self._article_request(Entry(url), found_on)
+
+    def _article_request(self, entry: Entry, found_on: str) -> Request | None:
+        refusal = check_scheme(entry.url)
+        if refusal:
+            self._refuse(entry.url, refusal, found_on)
+            return None
         url = canonical_url(entry.url)
         if url in self.seen:
             self.ledger.already_seen += 1
@@ -184,7 +225,7 @@ class SourceSpider(scrapy.Spider):
         if not is_pdf(response.body, content_type):
             yield from self._linked_reports(response)
         yield ArticleItem(
-            url=self._canonical(extracted.canonical_url, response.url),
+            url=self._canonical(extracted.canonical_url, response.url, entry.url),
             request_url=requested,
             source=self.source.name,
             source_kind=self.source.kind,
@@ -205,7 +246,7 @@ class SourceSpider(scrapy.Spider):
         links = parse_listing(response.body, response.url, self.source.article_patterns).articles
         for url in links:
             if urlsplit(url).path.lower().endswith(".pdf"):
-                request = self._article_request(Entry(url))
+                request = self._site_request(url, response.url)
                 if request:
                     yield request
 
@@ -218,13 +259,18 @@ class SourceSpider(scrapy.Spider):
             raise ExtractionFailed("not_html", f"Content-Type {kind}")
         return extract_or_fail(body, response.url, content_type)
 
-    @staticmethod
-    def _canonical(declared: str | None, fetched: str) -> str:
-        """rel=canonical, unless it points at a site's home page (a common CMS mistake)."""
-        if declared and not (
-            urlsplit(declared).path in ("", "/") and urlsplit(fetched).path not in ("", "/")
+    def _canonical(self, declared: str | None, fetched: str, requested: str) -> str:
+        """rel=canonical, unless it points at a site's home page (a common CMS mistake), is
+        not http(s) or is on another domain than the page (one outlet cannot claim another's
+        story); a refused one is recorded against the requested URL."""
+        accepted, refusal = accept_canonical(declared, fetched)
+        if refusal:
+            claim = Refusal(refusal.reason, f"rel=canonical {declared!r:.200}: {refusal.detail}")
+            self._refuse(requested, claim, fetched)
+        if accepted and not (
+            urlsplit(accepted).path in ("", "/") and urlsplit(fetched).path not in ("", "/")
         ):
-            return canonical_url(declared)
+            return canonical_url(accepted)
         return canonical_url(fetched)
 
     def on_error(self, failure: Failure) -> None:
