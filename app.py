@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import auth, context, filters, queries, snapshot, widgets
 from pcm.config import Config, load_config
-from pcm.errors import PcmError, WarehouseLockedError
+from pcm.errors import PcmError, WarehouseFileError, WarehouseLockedError
 from warehouse.connection import WarehouseMissingError
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,8 @@ def main() -> None:
         version, up_to_date = snapshot.current(db, newest)
         if not up_to_date:
             widgets.updating_notice(db, newest)
-        widgets.freshness_panel(queries.freshness(db, version))
+        fresh = queries.freshness(db, version)
+        widgets.freshness_panel(queries.with_journal(fresh, db, cfg.schedule.run_timeout_s))
         first, last = queries.day_bounds(db, version)
         chosen = filters.sidebar(first, last, queries.outlets(db, version))
         context.publish(context.PageContext(cfg=cfg, db=db, version=version, filters=chosen))
@@ -67,6 +68,8 @@ def main() -> None:
         widgets.refreshing_notice(db)
     except WarehouseMissingError as exc:
         st.error(f"{exc}. The nightly job (`pcm run`) or `pcm demo` fills it.")
+    except WarehouseFileError as exc:
+        st.error(f"The warehouse cannot be read: {exc}")
     except duckdb.CatalogException:
         st.error(f"{db} has no warehouse tables yet: run `pcm init --db {db}`, then `pcm run`.")
 

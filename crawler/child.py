@@ -32,6 +32,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seen", help="JSON list of canonical URLs already dealt with")
     parser.add_argument("--since", help="ISO date: skip feed and sitemap entries older than it")
     parser.add_argument(
+        "--budget-s",
+        type=float,
+        help="close the crawl after this many seconds (default: crawl.source_time_budget_s)",
+    )
+    parser.add_argument(
         "--fail-store-url",
         action="append",
         default=[],
@@ -54,6 +59,8 @@ def run_child(args: argparse.Namespace) -> int:
     settings = Settings()
     settings.setdict(crawl_settings(cfg), priority="project")
     settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
+    if args.budget_s is not None:
+        settings.set("CLOSESPIDER_TIMEOUT", max(args.budget_s, 0.1), priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours, from main()
     process = CrawlerProcess(settings)
     quiet_libraries()

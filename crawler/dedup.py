@@ -16,6 +16,11 @@ JACCARD_DUPLICATE = 0.6  # shingle overlap above which a copy is a syndicated du
 # are templated stories (a new witness appeal, a new missing person), not copies.
 SYNDICATION_WINDOW = timedelta(days=2)
 _WORD = re.compile(r"\w+")
+# How a syndicated copy credits the outlet it took the story from ("This story was first
+# published by the Sedgebury Echo."): the sentence up to its end.
+_CREDIT = re.compile(
+    r"\b(?:first|originally)\s+(?:published|appeared|reported|ran)\b[^.!?\n]*", re.I
+)
 _MASK64 = (1 << 64) - 1
 
 
@@ -68,3 +73,22 @@ def content_hash(text: str) -> str:
 def is_near_duplicate(text: str, other: str) -> bool:
     """The confirm step: shingle Jaccard at or above `JACCARD_DUPLICATE`."""
     return jaccard(shingles(text), shingles(other)) >= JACCARD_DUPLICATE
+
+
+def credits_source(text: str, source: str) -> bool:
+    """Whether the text says the story first appeared at `source` ("This story was first
+    published by the Sedgebury Echo"): the only thing that lets a later-stored article become
+    the original of a stored one, because the stored article's own publisher says so.
+
+    Args:
+        text: an article body (its passages joined).
+        source: a configured source name.
+
+    Returns:
+        True when a credit sentence names the source (case and punctuation ignored).
+    """
+    name = " ".join(words(source))
+    if not name:
+        return False
+    pattern = re.compile(rf"(?:^| ){re.escape(name)}(?: |$)")
+    return any(pattern.search(" ".join(words(m.group(0)))) for m in _CREDIT.finditer(text))

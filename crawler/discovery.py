@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.dates import parse_datetime
-from crawler.encoding import decode_body
+from crawler.encoding import bom_encoding, decode_body
 from crawler.urls import same_site
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ SLUG_MIN_WORDS = 3
 _NEXT_PAGE = re.compile(r"([?&](page|p|pg)=\d+|/page/\d+/?$)", re.I)
 _NEXT_TEXT = re.compile(r"^\s*(next|older|more)\b", re.I)
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
+_XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
 _XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False
 )
@@ -46,6 +47,7 @@ class SitemapPage:
 
     entries: list[Entry]
     sitemaps: list[str]
+    is_sitemap: bool = True  # False: the bytes were no sitemap (an HTML page, broken XML)
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,46 @@ class ListingPage:
 
 
 def looks_like_feed(body: bytes) -> bool:
-    """True when the bytes start like RSS, Atom or RDF."""
-    head = body[:1024].lstrip().lower()
+    """True when the bytes start like RSS, Atom or RDF (UTF-16 with a byte order mark too)."""
+    head = body[:2048]
+    encoding = bom_encoding(head)
+    if encoding and encoding != "utf-8":
+        head = head.decode(encoding, "replace").encode("utf-8")
+    head = head[:1024].lstrip().lower()
     return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
+
+
+def read_feed(body: bytes, url: str) -> list[Entry] | None:
+    """Article entries of an RSS or Atom feed, or None when the bytes are not a feed.
+
+    A feed with no items gives [] (a quiet feed is not an error); an HTML page where the feed
+    used to be, or XML that no feed parser can read, gives None.
+
+    Args:
+        body: the feed bytes.
+        url: the feed URL (resolves relative links).
+
+    Returns:
+        Entries with absolute URLs, in feed order; None when the bytes are no feed (logged).
+    """
+    if not looks_like_feed(body):
+        logger.info("not a feed: %s (starts %r)", url, body[:60])
+        return None
+    parsed = feedparser.parse(_utf8_xml(body))
+    if parsed.bozo and not parsed.entries:
+        logger.info("not a readable feed: %s (%s)", url, parsed.get("bozo_exception"))
+        return None
+    return _feed_entries(parsed, url)
+
+
+def _utf8_xml(body: bytes) -> bytes:
+    """UTF-16 or UTF-32 XML (with a byte order mark) as UTF-8: feedparser reads those only
+    when the XML declaration names the encoding too."""
+    encoding = bom_encoding(body)
+    if encoding in (None, "utf-8"):
+        return body
+    text = body.decode(encoding, "replace")
+    return _XML_ENCODING.sub(r"\1", text, count=1).encode("utf-8")
 
 
 def parse_feed(body: bytes, url: str) -> list[Entry]:
@@ -72,10 +111,10 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
     Returns:
         Entries with absolute URLs; [] when the bytes are no feed (logged).
     """
-    parsed = feedparser.parse(body)
-    if parsed.bozo and not parsed.entries:
-        logger.info("not a readable feed: %s (%s)", url, parsed.get("bozo_exception"))
-        return []
+    return read_feed(body, url) or []
+
+
+def _feed_entries(parsed, url: str) -> list[Entry]:
     entries = []
     for item in parsed.entries:
         link = item.get("link") or next(
@@ -112,17 +151,17 @@ def parse_sitemap(body: bytes, url: str) -> SitemapPage:
                 body = handle.read(MAX_SITEMAP_BYTES + 1)
         except (OSError, EOFError) as exc:
             logger.info("bad gzip sitemap %s: %s", url, exc)
-            return SitemapPage([], [])
+            return SitemapPage([], [], is_sitemap=False)
         if len(body) > MAX_SITEMAP_BYTES:
             logger.info("sitemap %s is over %d bytes uncompressed: ignored", url, MAX_SITEMAP_BYTES)
-            return SitemapPage([], [])
+            return SitemapPage([], [], is_sitemap=False)
     try:
         root = etree.fromstring(body, parser=_XML_PARSER)
     except etree.XMLSyntaxError as exc:
         logger.info("not a readable sitemap: %s (%s)", url, exc)
-        return SitemapPage([], [])
+        return SitemapPage([], [], is_sitemap=False)
     if root is None:
-        return SitemapPage([], [])
+        return SitemapPage([], [], is_sitemap=False)
     entries: list[Entry] = []
     sitemaps: list[str] = []
     is_index = _local(root.tag) == "sitemapindex"
@@ -148,7 +187,8 @@ def parse_sitemap(body: bytes, url: str) -> SitemapPage:
             sitemaps.append(loc)
         else:
             entries.append(Entry(loc, published or lastmod, title))
-    return SitemapPage(entries, sitemaps)
+    is_sitemap = _local(root.tag) in ("urlset", "sitemapindex") or bool(entries or sitemaps)
+    return SitemapPage(entries, sitemaps, is_sitemap)
 
 
 def _is_article_link(link: str, patterns: list[re.Pattern[str]]) -> bool:

@@ -1,4 +1,5 @@
-"""Turning fetched bytes into text: the declared charset if valid, else UTF-8, else cp1252."""
+"""Turning fetched bytes into text: a byte order mark, else the declared charset if it is right,
+else UTF-8, else cp1252."""
 
 from __future__ import annotations
 
@@ -32,6 +33,59 @@ def declared_charset(body: bytes, content_type: str | None = None) -> str | None
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+# Byte order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Single-byte Western charsets: a page labelled with one of these whose bytes are valid UTF-8
+# (with some non-ASCII) is UTF-8 with a wrong label. Read as labelled, "é" becomes "Ã©" and
+# "’" becomes "â€™": mojibake.
+_WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+_SINGLE_BYTE = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15", "ascii"})
+# What UTF-8 looks like read as cp1252: a lead byte C2-C3 or E2 shown as Â/Ã/â followed by a
+# continuation byte shown as a cp1252 character.
+MOJIBAKE = re.compile(
+    "[ÂÃ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|â€"
+)
+
+
+def bom_encoding(body: bytes) -> str | None:
+    """The encoding a byte order mark at the start of `body` announces, or None.
+
+    Args:
+        body: the raw bytes (their start is enough).
+
+    Returns:
+        "utf-8", "utf-16" or "utf-32" (the codec that reads and drops the mark itself, except
+        UTF-8 whose mark the caller strips), or None without a mark.
+    """
+    for mark, encoding in _BOMS:
+        if body.startswith(mark):
+            return encoding
+    return None
+
+
+def is_wide(body: bytes, content_type: str | None = None) -> bool:
+    """True when the page is UTF-16 or UTF-32 (by its byte order mark or its Content-Type), so
+    NUL bytes in it are text, not a sign of binary content.
+
+    Args:
+        body: the raw bytes.
+        content_type: the HTTP Content-Type header value, if any.
+
+    Returns:
+        Whether the bytes are in a 16- or 32-bit Unicode encoding.
+    """
+    if bom_encoding(body) in ("utf-16", "utf-32"):
+        return True
+    return _valid_codec(charset_from_content_type(content_type)) in _WIDE
+
+
 def _valid_codec(name: str | None) -> str | None:
     if not name:
         return None
@@ -41,29 +95,53 @@ def _valid_codec(name: str | None) -> str | None:
         return None
 
 
+def _utf8_if_mislabelled(body: bytes, text: str, declared: str) -> tuple[str, str] | None:
+    """UTF-8 text for a page whose single-byte label turned it into mojibake, else None."""
+    if declared not in _SINGLE_BYTE or body.isascii():
+        return None
+    try:
+        fixed = body.decode("utf-8")
+    except UnicodeDecodeError:
+        # Mostly UTF-8 with a stray byte: still UTF-8 when that reads better than the label.
+        fixed = body.decode("utf-8", "replace")
+        if fixed.count("\ufffd") * 4 >= len(MOJIBAKE.findall(text)):
+            return None
+    logger.info("charset %s is wrong: the page is UTF-8 (mojibake avoided)", declared)
+    return fixed, "utf-8"
+
+
 def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode a page: declared charset if it names a real codec and decodes, else UTF-8 strict,
-    else cp1252 (the usual undeclared encoding of old UK sites).
+    """Decode a page: a byte order mark wins; else the declared charset if it names a real
+    codec and decodes, unless the page is really UTF-8 under a single-byte label (read as
+    labelled it would be mojibake: "Ã©", "â€™"); else UTF-8 strict, else cp1252 (the usual
+    undeclared encoding of old UK sites).
 
     Args:
         body: the raw bytes.
         content_type: the HTTP Content-Type header value, if any.
 
     Returns:
-        (text, encoding used). Never raises; undecodable cp1252 bytes become U+FFFD.
+        (text, encoding used). Never raises; undecodable bytes become U+FFFD.
     """
-    if body.startswith(codecs.BOM_UTF8):
+    marked = bom_encoding(body)
+    if marked == "utf-8":
         return body[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8"
+    if marked:
+        return body.decode(marked, "replace"), marked
     declared = _valid_codec(declared_charset(body, content_type))
+    if declared in _WIDE and b"\x00" not in body[:_META_SCAN_BYTES]:
+        declared = None  # a UTF-16 label on 8-bit bytes (the page was re-encoded)
     if declared:
         # Pages often declare latin-1 but are really cp1252 (the WHATWG rule); cp1252 is a
         # superset for every printable character.
         if declared in ("latin-1", "iso8859-1", "ascii"):
             declared = "cp1252"
         try:
-            return body.decode(declared), declared
+            text = body.decode(declared)
         except UnicodeDecodeError:
             logger.debug("declared charset %s does not decode, trying UTF-8", declared)
+        else:
+            return _utf8_if_mislabelled(body, text, declared) or (text, declared)
     try:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -11,7 +11,7 @@ from datetime import datetime
 import trafilatura
 
 from crawler.dates import find_date_in_text
-from crawler.encoding import decode_body
+from crawler.encoding import decode_body, is_wide
 from crawler.metadata import (
     find_author,
     find_canonical,
@@ -166,7 +166,7 @@ def extract_or_fail(
     if isinstance(page, bytes):
         if not page.strip():
             raise ExtractionFailed("empty_body", "zero-length response")
-        if b"\x00" in page[:2048]:
+        if b"\x00" in page[:2048] and not is_wide(page, content_type):
             raise ExtractionFailed("not_html", "binary content")
         text, _ = decode_body(page, content_type)
     else:

@@ -20,13 +20,16 @@ CONTENT_REASONS = frozenset(
         "not_html",
         "bad_html",
         "bad_pdf",
-        "bad_feed",
-        "bad_sitemap",
         "store_failed",
     }
 )
+# A feed or sitemap that answered but is not one (an HTML page where the RSS used to be): the
+# source's articles can no longer be found, so the source is partial, or failed when none of
+# its feeds, sitemaps and listings could be read.
+DISCOVERY_REASONS = frozenset({"bad_feed", "bad_sitemap"})
+PASSAGES_CAPPED = "passages_capped"  # an article over crawl.max_passages_per_article
 # Recorded, but the page itself was fetched and stored: not a failure of the source.
-NOTICE_REASONS = frozenset({OFFSITE_CANONICAL})
+NOTICE_REASONS = frozenset({OFFSITE_CANONICAL, PASSAGES_CAPPED})
 _BY_EXCEPTION = {
     "DownloadTimeoutError": "timeout",
     "TimeoutError": "timeout",

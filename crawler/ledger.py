@@ -27,6 +27,7 @@ class CrawlLedger:
     """Counts of one source's crawl (the `crawl_stats` columns) and its errors."""
 
     pages_fetched: int = 0
+    discovery_pages: int = 0  # feeds, sitemaps and listing pages that were read as such
     new_articles: int = 0
     irrelevant: int = 0
     duplicates: int = 0

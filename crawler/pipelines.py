@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 
-from crawler.dates import LOCAL_TZ
 from crawler.dedup import (
     SIMHASH_MAX_DISTANCE,
     SYNDICATION_WINDOW,
     content_hash,
+    credits_source,
     hamming,
     is_near_duplicate,
     simhash,
 )
+from crawler.failures import PASSAGES_CAPPED
 from crawler.items import ArticleItem, SkippedPage
 from crawler.ledger import CrawlLedger
 from crawler.relevance import RelevanceFilter
@@ -28,16 +28,7 @@ from warehouse.load import ArticleRecord, PassageRecord, record_seen, store_arti
 
 logger = logging.getLogger(__name__)
 
-# In a source's own publications the unattributed narration is the source speaking: a force
-# press release is the force's voice, not the media's.
-# How a syndicated copy credits the outlet it took the story from.
-_CREDIT = re.compile(r"\b(?:first|originally)\s+(?:published|appeared|reported)\b", re.I)
 WRITE_BATCH = 10  # articles per writer session
-NARRATOR_VOICE = {
-    "force_statement": "force",
-    "pcc_statement": "pcc",
-    "inspectorate": "inspectorate",
-}
 
 
 class StoreFailedError(RuntimeError):
@@ -110,15 +101,32 @@ class WarehousePipeline:
             url = item.request_url if isinstance(item, ArticleItem) else item.url
             self.ledger.error(url, "store_failed", f"{type(exc).__name__}: {exc}")
 
-    def _passages(self, item: ArticleItem) -> list[PassageRecord]:
-        narrator = NARRATOR_VOICE.get(item.source_kind)
-        passages = []
-        for seg in segment_article(item.text, self.cfg.force.people, self.aliases):
-            voice, speaker = seg.voice, seg.speaker
-            if narrator and voice == "media" and speaker is None:
-                voice = narrator
-            passages.append(PassageRecord(seg.position, seg.paragraph, seg.text, voice, speaker))
-        return passages
+    def _passages(self, item: ArticleItem) -> tuple[list[PassageRecord], int]:
+        """The article's passages, at most `crawl.max_passages_per_article` of them (the first
+        ones), and how many were dropped. On a statement page the narration is the publisher's
+        voice (sentiment applies it from the source kind)."""
+        segments = segment_article(
+            item.text, self.cfg.force.people, self.aliases, source_kind=item.source_kind
+        )
+        cap = self.cfg.crawl.max_passages_per_article
+        dropped = max(len(segments) - cap, 0)
+        if dropped:
+            logger.warning(
+                "%s: %d passages, only the first %d kept (crawl.max_passages_per_article)",
+                item.url,
+                len(segments),
+                cap,
+            )
+            self.ledger.error(
+                item.request_url,
+                PASSAGES_CAPPED,
+                f"kept {cap} of {len(segments)} passages (crawl.max_passages_per_article)",
+            )
+        passages = [
+            PassageRecord(seg.position, seg.paragraph, seg.text, seg.voice, seg.speaker)
+            for seg in segments[:cap]
+        ]
+        return passages, dropped
 
     def _store(self, con, item: ArticleItem) -> None:
         if not self.relevance.is_relevant(item.text, item.title, item.source_kind):
@@ -136,9 +144,9 @@ class WarehousePipeline:
         digest = content_hash(item.text)
         when = item.published_at or item.fetched_at
         match = find_duplicate(con, item.url, item.text, digest, fingerprint, when)
-        replaces = match.id if match and is_original(item.text, when, match) else None
+        replaces = match.id if match and is_original(item.text, item.source, match) else None
         duplicate_of = match.id if match and not replaces else None
-        passages = [] if duplicate_of else self._passages(item)
+        passages, dropped = ([], 0) if duplicate_of else self._passages(item)
         record = ArticleRecord(
             url=item.url,
             source=item.source,
@@ -151,6 +159,7 @@ class WarehousePipeline:
             content_hash=digest,
             fingerprint=fingerprint,
             duplicate_of=duplicate_of,
+            passages_dropped=dropped,
         )
         if item.url in self.fail_store_urls or item.request_url in self.fail_store_urls:
             raise StoreFailedError(f"test hook: refusing to store {item.url}")
@@ -178,25 +187,29 @@ class Match:
     id: int
     when: datetime  # its publication time, else its fetch time
     text: str  # its passages joined ("" for an exact copy, which needs no text)
+    source: str = ""  # its configured source
 
 
-def published_earlier(one: datetime, other: datetime) -> bool:
-    """True when `one` is clearly earlier; a bare date (local midnight) is compared by day."""
-    a, b = one.astimezone(LOCAL_TZ), other.astimezone(LOCAL_TZ)
-    if (a.hour, a.minute, a.second) == (0, 0, 0) or (b.hour, b.minute, b.second) == (0, 0, 0):
-        return a.date() < b.date()
-    return a < b
+def is_original(text: str, source: str, match: Match) -> bool:
+    """Whether a newcomer from `source` takes the original's place from the stored `match`.
 
+    Never because of the dates it claims (a copy can claim any date): the stored article stays
+    the original unless it is from another source and itself credits the newcomer's source as
+    where the story first appeared ("first published by the Sedgebury Echo"), and the newcomer
+    does not credit the stored article's source back. Only the stored article's own publisher
+    can say that it is a copy.
 
-def is_original(text: str, when: datetime, match: Match) -> bool:
-    """Whether the new article is the original of the stored match: it was published first
-    (whichever outlet happened to be crawled first), or on the same day while the stored one
-    credits another outlet ("first published by") and the new one does not."""
-    if published_earlier(when, match.when):
-        return True
-    if published_earlier(match.when, when):
+    Args:
+        text: the newcomer's body.
+        source: the newcomer's configured source name.
+        match: the stored original it copies (or is copied by).
+
+    Returns:
+        True when the newcomer becomes the original and the stored article its duplicate.
+    """
+    if not match.source or match.source == source:
         return False
-    return bool(_CREDIT.search(match.text)) and not _CREDIT.search(text)
+    return credits_source(match.text, source) and not credits_source(text, match.source)
 
 
 def find_duplicate(
@@ -222,21 +235,20 @@ def find_duplicate(
         "duplicate_of IS NULL AND url <> ? AND coalesce(published_at, fetched_at) BETWEEN ? AND ?"
     )
     row = con.execute(
-        f"SELECT id, coalesce(published_at, fetched_at) FROM articles WHERE {recent} "
+        f"SELECT id, coalesce(published_at, fetched_at), source FROM articles WHERE {recent} "
         "AND content_hash = ? ORDER BY id LIMIT 1",
         [*window, digest],
     ).fetchone()
     if row:
-        return Match(row[0], row[1], "")
+        return Match(row[0], row[1], "", row[2])
     if fingerprint is None:
         return None
     candidates = con.execute(
-        f"SELECT id, fingerprint, coalesce(published_at, fetched_at) FROM articles WHERE {recent} "
-        "AND fingerprint IS NOT NULL "
-        "ORDER BY id",
+        "SELECT id, fingerprint, coalesce(published_at, fetched_at), source FROM articles "
+        f"WHERE {recent} AND fingerprint IS NOT NULL ORDER BY id",
         window,
     ).fetchall()
-    for article_id, other, published in candidates:
+    for article_id, other, published, source in candidates:
         if hamming(int(other), fingerprint) > SIMHASH_MAX_DISTANCE:
             continue
         stored = con.execute(
@@ -245,5 +257,5 @@ def find_duplicate(
         ).fetchone()[0]
         if stored and is_near_duplicate(text, stored):
             logger.info("%s is a near-duplicate of article %d", url, article_id)
-            return Match(article_id, published, stored)
+            return Match(article_id, published, stored, source)
     return None

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -12,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from time import monotonic
 
 from crawler.dates import LOCAL_TZ
-from crawler.failures import CONTENT_REASONS, NOTICE_REASONS
+from crawler.failures import CONTENT_REASONS, DISCOVERY_REASONS, NOTICE_REASONS
 from crawler.ledger import CrawlLedger
 from pcm.config import Config, Source
 from pcm.errors import ConfigError
@@ -24,6 +28,10 @@ from warehouse.load import CrawlStats, record_crawl_error, record_crawl_stats, s
 logger = logging.getLogger(__name__)
 
 CHILD_GRACE_S = 120  # beyond the source's time budget before the child is killed
+WORKDIR_PREFIX = "pcm-crawl-"  # the crawl's temporary folder (it holds the config as JSON)
+OWNER_FILE = "owner.json"  # in that folder: the process that made it
+STALE_WORKDIR_S = 24 * 3600  # a folder untouched this long is stale whoever made it
+MIN_SOURCE_BUDGET_S = 1.0  # less than this left of crawl.stage_budget_s: the source is skipped
 
 
 @dataclass
@@ -74,9 +82,12 @@ def parse_since(value: str | date | datetime | None) -> datetime | None:
 def judge(ledger: CrawlLedger | None, returncode: int | None, message: str | None) -> str:
     """A source's status from its tally, not from the child's exit code.
 
-    failed: the child died or no page at all could be fetched; partial: some fetches failed,
-    some URLs were refused by the URL policy, or the time budget cut the crawl short; ok
-    otherwise (content problems and refused rel=canonical claims alone leave a source ok).
+    failed: the child died, no page at all could be fetched, or none of the source's feeds,
+    sitemaps and listing pages could be read as such (a feed URL that now answers with an HTML
+    page); partial: some fetches failed, a feed or sitemap was no feed or sitemap, some URLs
+    were refused by the URL policy, or the time budget cut the crawl short; ok otherwise
+    (content problems, refused rel=canonical claims and capped passages alone leave a source
+    ok).
     """
     if ledger is None:
         return "failed"
@@ -84,11 +95,25 @@ def judge(ledger: CrawlLedger | None, returncode: int | None, message: str | Non
     fetch_errors = sum(n for r, n in ledger.errors_by_reason.items() if r not in not_fetch)
     if ledger.pages_fetched == 0 and (fetch_errors or ledger.error_count):
         return "failed"
+    if ledger.discovery_pages == 0 and discovery_failures(ledger):
+        return "failed"
     if returncode not in (0, None) or message:
         return "partial"
     if fetch_errors or ledger.finish_reason == "closespider_timeout":
         return "partial"
     return "ok"
+
+
+def discovery_failures(ledger: CrawlLedger) -> int:
+    """How many feeds and sitemaps answered with something else (`bad_feed`, `bad_sitemap`).
+
+    Args:
+        ledger: one source's tally.
+
+    Returns:
+        The number of such errors.
+    """
+    return sum(ledger.errors_by_reason.get(reason, 0) for reason in DISCOVERY_REASONS)
 
 
 def child_command(
@@ -98,6 +123,7 @@ def child_command(
     seen: str | Path | None = None,
     since: datetime | None = None,
     fail_store_urls: Iterable[str] = (),
+    budget_s: float | None = None,
 ) -> list[str]:
     """The command line of one source's child crawl (also used by tests that kill it)."""
     cmd = [
@@ -115,6 +141,8 @@ def child_command(
         cmd += ["--seen", str(seen)]
     if since:
         cmd += ["--since", since.isoformat()]
+    if budget_s is not None:
+        cmd += ["--budget-s", f"{budget_s:.3f}"]
     for url in fail_store_urls:
         cmd += ["--fail-store-url", url]
     return cmd
@@ -137,11 +165,14 @@ def _crawl_one(
     since: datetime | None,
     run_id: int | None,
     fail_store_urls: Iterable[str],
+    budget_s: float,
 ) -> CrawlStats:
     out = workdir / f"ledger-{hashlib.sha1(source.name.encode()).hexdigest()}.json"
     started = datetime.now(UTC)
-    cmd = child_command(config_json, source.name, out, seen_file, since, fail_store_urls)
-    timeout = cfg.crawl.source_time_budget_s + CHILD_GRACE_S
+    cmd = child_command(
+        config_json, source.name, out, seen_file, since, fail_store_urls, budget_s=budget_s
+    )
+    timeout = budget_s + CHILD_GRACE_S
     message = None
     returncode = None
     logger.info("crawling %s", source.name)
@@ -159,7 +190,13 @@ def _crawl_one(
     status = judge(ledger, returncode, message)
     ledger = ledger or CrawlLedger()
     if ledger.finish_reason == "closespider_timeout" and not message:
-        message = f"time budget of {cfg.crawl.source_time_budget_s:g} s reached"
+        message = f"time budget of {budget_s:g} s reached" + (
+            " (what was left of crawl.stage_budget_s)"
+            if budget_s < cfg.crawl.source_time_budget_s
+            else ""
+        )
+    if status == "failed" and not message and discovery_failures(ledger):
+        message = "none of its feeds, sitemaps or listing pages could be read (see crawl_errors)"
     stats = CrawlStats(
         source=source.name,
         source_kind=source.kind,
@@ -212,11 +249,15 @@ def crawl_all(
         fail_store_urls: test hook; the warehouse write of these URLs fails.
 
     Returns:
-        A `CrawlSummary`; one source failing does not stop the others.
+        A `CrawlSummary`; one source failing does not stop the others. The whole crawl stops
+        starting sources once `crawl.stage_budget_s` is spent (each source gets at most what
+        is left); the sources not crawled are recorded `failed` with that message.
 
     Raises:
         ConfigError: an unknown source name or a bad `since`.
     """
+    clean_stale_workdirs()
+    deadline = monotonic() + cfg.crawl.stage_budget_s
     since_at = parse_since(since)
     chosen = [s for s in cfg.sources if s.enabled]
     if sources is not None:
@@ -231,16 +272,31 @@ def crawl_all(
         logger.warning("no enabled sources to crawl")
         return summary
     seen = load_seen(cfg)
-    with tempfile.TemporaryDirectory(prefix="pcm-crawl-") as tmp:
-        workdir = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX) as tmp:
+        workdir = Path(tmp)  # mode 0700, and removed at the end (or by the next crawl if killed)
+        owner = {"pid": os.getpid(), "host": socket.gethostname()}
+        (workdir / OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
         config_json = workdir / "config.json"
         config_json.write_text(cfg.model_dump_json(), encoding="utf-8")
         seen_file = workdir / "seen.json"
         seen_file.write_text(json.dumps(sorted(seen)), encoding="utf-8")
         for source in chosen:
+            left = deadline - monotonic()
+            budget = round(min(cfg.crawl.source_time_budget_s, left), 1)
             try:
+                if left < MIN_SOURCE_BUDGET_S:
+                    summary.sources.append(_not_crawled(cfg, source, run_id))
+                    continue
                 stats = _crawl_one(
-                    cfg, source, workdir, config_json, seen_file, since_at, run_id, fail_store_urls
+                    cfg,
+                    source,
+                    workdir,
+                    config_json,
+                    seen_file,
+                    since_at,
+                    run_id,
+                    fail_store_urls,
+                    budget,
                 )
             except Exception as exc:  # recording one source must not stop the others
                 logger.exception("crawl of %s failed", source.name)
@@ -256,3 +312,79 @@ def crawl_all(
                 )
             summary.sources.append(stats)
     return summary
+
+
+def _not_crawled(cfg: Config, source: Source, run_id: int | None) -> CrawlStats:
+    """The `crawl_stats` row of a source skipped because the crawl stage's budget was spent."""
+    now = datetime.now(UTC)
+    message = (
+        f"not crawled: crawl.stage_budget_s ({cfg.crawl.stage_budget_s:g} s) was spent "
+        "by the sources before it"
+    )
+    logger.warning("%s: %s", source.name, message)
+    stats = CrawlStats(
+        source=source.name,
+        source_kind=source.kind,
+        started_at=now,
+        finished_at=now,
+        status="failed",
+        run_id=run_id,
+        message=message,
+    )
+    with writer(cfg) as con:
+        record_crawl_stats(con, stats)
+    return stats
+
+
+def _owner_alive(workdir: Path) -> bool | None:
+    """Whether the process that made a crawl folder still runs (None: cannot tell)."""
+    try:
+        owner = json.loads((workdir / OWNER_FILE).read_text(encoding="utf-8"))
+        pid, host = int(owner["pid"]), str(owner["host"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if host != socket.gethostname():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process has that pid now
+        return True
+    return True
+
+
+def clean_stale_workdirs(
+    root: str | os.PathLike | None = None, now: float | None = None
+) -> list[Path]:
+    """Remove the temporary folders of crawls that were killed (they hold the config as JSON).
+
+    A `pcm-crawl-*` folder of this user is stale when the process that made it is gone, or
+    when nothing in it changed for `STALE_WORKDIR_S` (a folder without an owner record, or
+    made on another host). Folders of live crawls and of other users are left alone.
+
+    Args:
+        root: the folder to look in (default: `tempfile.gettempdir()`).
+        now: the current time as a POSIX timestamp (tests).
+
+    Returns:
+        The folders removed.
+    """
+    folder = Path(root) if root is not None else Path(tempfile.gettempdir())
+    when = datetime.now(UTC).timestamp() if now is None else now
+    removed = []
+    for path in sorted(folder.glob(f"{WORKDIR_PREFIX}*")):
+        try:
+            if path.is_symlink() or not path.is_dir() or path.stat().st_uid != os.getuid():
+                continue
+            alive = _owner_alive(path)
+            old = when - path.stat().st_mtime > STALE_WORKDIR_S
+            if alive or (alive is None and not old):
+                continue
+            shutil.rmtree(path)
+        except OSError as exc:
+            logger.warning("could not remove the stale crawl folder %s: %s", path, exc)
+            continue
+        logger.warning("removed the folder of a crawl that was killed: %s", path)
+        removed.append(path)
+    return removed

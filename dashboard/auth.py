@@ -20,22 +20,42 @@ NO_AUTH_BANNER = (
 )
 
 
-def is_allowed(email: str | None, auth: Auth) -> bool:
+def is_verified(claim: object) -> bool:
+    """Whether the identity provider's `email_verified` claim says yes.
+
+    Args:
+        claim: the claim as Streamlit hands it on: a boolean, or the text "true" from some
+            providers; missing (None) is not verified.
+
+    Returns:
+        True only for True or "true" (any case).
+    """
+    if isinstance(claim, bool):
+        return claim
+    return isinstance(claim, str) and claim.strip().lower() == "true"
+
+
+def is_allowed(email: str | None, auth: Auth, email_verified: object = False) -> bool:
     """Whether a signed-in email may see the dashboard.
 
     Args:
         email: the address the identity provider vouched for (None when it gave none).
         auth: the config's `auth` section.
+        email_verified: the provider's `email_verified` claim; anything but true refuses
+            (an unverified address can be anyone's).
 
     Returns:
-        True when the email is listed in `allowed_emails` or its domain (the part after the last
+        True when the address is verified, is a full address (a non-empty local part, "@" and
+        a domain) and is listed in `allowed_emails` or its domain (the part after the last
         "@") is in `allowed_domains`; comparisons ignore case and surrounding spaces. A domain
         entry matches that domain exactly, not its subdomains.
     """
-    if not email or "@" not in email:
+    if not email or "@" not in email or not is_verified(email_verified):
         return False
     email = email.strip().lower()
-    domain = email.rsplit("@", 1)[1]
+    local, _, domain = email.rpartition("@")
+    if not local or not domain or any(c.isspace() for c in email):
+        return False
     emails = {e.strip().lower() for e in auth.allowed_emails}
     domains = {d.strip().lower().lstrip("@") for d in auth.allowed_domains}
     return email in emails or domain in domains
@@ -82,13 +102,22 @@ def gate(auth: Auth) -> bool:
         st.button("Log in", on_click=st.login, type="primary")
         return False
     email = current_email()
-    if not is_allowed(email, auth):
-        logger.warning("refused dashboard access to %s (not in the allowlist)", email)
-        st.error(
-            f"{email or 'This account'} is signed in but not allowed to see this "
-            "dashboard. Ask the administrator to add the address to auth.allowed_emails "
-            "or its domain to auth.allowed_domains."
-        )
+    verified = is_verified(st.user.get("email_verified"))
+    if not is_allowed(email, auth, verified):
+        why = "not in the allowlist" if verified else "email not verified"
+        logger.warning("refused dashboard access to %s (%s)", email, why)
+        if verified:
+            st.error(
+                f"{email or 'This account'} is signed in but not allowed to see this "
+                "dashboard. Ask the administrator to add the address to auth.allowed_emails "
+                "or its domain to auth.allowed_domains."
+            )
+        else:
+            st.error(
+                f"{email or 'This account'} is signed in but the identity provider has not "
+                "verified the address, so it is not allowed to see this dashboard. Verify it "
+                "with the provider and sign in again."
+            )
         st.button("Log out", on_click=st.logout)
         return False
     st.sidebar.caption(f"Signed in as {email}")

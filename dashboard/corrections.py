@@ -11,7 +11,7 @@ import duckdb
 from pcm.config import TOPICS, VOICES, Config
 from pcm.errors import PcmError
 from warehouse import materialized
-from warehouse.connection import writer
+from warehouse.connection import has_snapshot, writer
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,8 @@ def save(
     if not changes:
         return 0
     when = now or datetime.now(UTC)
-    with writer(cfg) as con:
+    # With a published snapshot (what the dashboard reads), publish again so the page shows it.
+    with writer(cfg, publish=has_snapshot(cfg.db_path)) as con:
         if not con.execute("SELECT count(*) FROM passages WHERE id = ?", [passage_id]).fetchone()[
             0
         ]:

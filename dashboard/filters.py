@@ -133,21 +133,33 @@ def sidebar(first_day: date | None, last_day: date | None, outlets: list[str]) -
     # A half-picked range (first day only so far) shows that one day.
     end = picked[1] if len(picked) > 1 else (start if picked else last_day)
     topics = st.sidebar.multiselect(
-        "Topics", TOPICS, key=KEY_TOPICS, bind="query-params", placeholder="All topics"
+        "Topics",
+        TOPICS,
+        key=KEY_TOPICS,
+        bind="query-params",
+        placeholder="All topics",
     )
     external = st.sidebar.toggle(
         "External voices only",
         value=True,
         key=KEY_EXTERNAL,
         bind="query-params",
-        help="Leave out the force's own statements (voice 'force'): a confidence measure built "
+        help="Leave out the words of the force's own staff: a confidence measure built "
         "from its own press releases measures its PR.",
     )
     voices = st.sidebar.multiselect(
-        "Voices", VOICES, key=KEY_VOICES, bind="query-params", placeholder="All voices"
+        "Voices",
+        VOICES,
+        key=KEY_VOICES,
+        bind="query-params",
+        placeholder="All voices",
     )
     kinds = st.sidebar.multiselect(
-        "Source kinds", SOURCE_KINDS, key=KEY_KINDS, bind="query-params", placeholder="All kinds"
+        "Source kinds",
+        SOURCE_KINDS,
+        key=KEY_KINDS,
+        bind="query-params",
+        placeholder="All kinds",
     )
     chosen_outlets = st.sidebar.multiselect(
         "Outlets", outlets, key=KEY_OUTLETS, bind="query-params", placeholder="All outlets"

@@ -8,8 +8,10 @@ of milliseconds). The data version is a cheap fingerprint of the tables the
 nightly job and the Review page write. Small tables (runs, alerts, crawl stats) are read straight
 from the file. Cached results are keyed by the snapshot version they were computed from.
 
-A reader that meets the nightly job's write lock retries briefly (warehouse.connection.reader)
-and raises `WarehouseLockedError`; `data_version` then falls back to the last version read, so
+Every read goes to the snapshot the nightly job publishes (warehouse/published.py), so the
+dashboard never blocks the writer; without one it reads the warehouse file itself. A reader that
+meets the nightly job's write lock there retries briefly (warehouse.connection.reader) and raises
+`WarehouseLockedError`; `data_version` then falls back to the last version read, so
 pages keep showing the last data with a "refreshing" notice. Exceptions are never cached.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pandas as pd
@@ -25,8 +27,10 @@ import streamlit as st
 
 from dashboard import snapshot
 from dashboard.filters import Filters
-from pcm.config import TOPICS
+from pcm import runjournal
+from pcm.config import TOPICS, Alerts
 from pcm.errors import WarehouseLockedError
+from warehouse import change_rule
 from warehouse.connection import reader
 
 logger = logging.getLogger(__name__)
@@ -43,7 +47,7 @@ _cache = st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 _last_version: dict[str, str] = {}  # db path -> the newest version read (fallback when locked)
 _last_version_lock = threading.Lock()
 
-# Article-level stance per topic, exactly as warehouse/views/04_article_topics.sql (and
+# Article-level stance per topic, exactly as warehouse/views/05_article_topic_voices.sql (and
 # INTERFACES.md) define it; repeated here so the Stories page needs no second scan.
 # tests/test_dashboard_pages.py checks that both agree.
 _STANCE = """
@@ -72,7 +76,7 @@ def frame(db_path: str, sql: str, params: list | dict | None = None) -> pd.DataF
         WarehouseLockedError: a writer held the file for longer than the reader's retry.
         WarehouseMissingError: there is no warehouse file.
     """
-    with reader(db_path) as con:
+    with reader(db_path, published=True) as con:
         con.execute(f"SET TimeZone = '{DISPLAY_TZ}'")  # a constant; ICU is built into duckdb
         return con.execute(sql, params or []).df()
 
@@ -174,6 +178,38 @@ def freshness(db_path: str, version: str) -> dict:
         .to_dict()
     )
     return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+
+def with_journal(fresh: dict, db_path: str, run_timeout_s: float) -> dict:
+    """`freshness` with a failed run that only the runs journal knows about (pcm/runjournal.py).
+
+    A run that could not open or write the warehouse leaves its trace in a journal beside it
+    until the next run folds it into `runs`; the journal is read on every page (it is a small
+    file), so the warning shows at once.
+
+    Args:
+        fresh: what `freshness` returned.
+        db_path: the warehouse file (the journal sits beside it).
+        run_timeout_s: schedule.run_timeout_s; an unfinished run older than this failed.
+
+    Returns:
+        `fresh`, or a copy whose last_status, last_run_at and last_error describe the newer
+        failed run.
+    """
+    failure = runjournal.unrecorded_failure(db_path, datetime.now(UTC), run_timeout_s)
+    if failure is None:
+        return fresh
+    started = pd.Timestamp(failure.started_at).tz_convert(DISPLAY_TZ)
+    last = fresh.get("last_run_at")
+    if last is not None and pd.Timestamp(last) >= started:
+        return fresh
+    reason = failure.error or runjournal.NEVER_RECORDED
+    return {
+        **fresh,
+        "last_status": "failed",
+        "last_run_at": started,
+        "last_error": f"{reason} (from the runs journal: not in the runs table yet)",
+    }
 
 
 @_cache
@@ -283,6 +319,39 @@ def overview(db_path: str, version: str, f: Filters) -> pd.DataFrame:
         na_position="last",
     )
     return out.drop(columns="attention").reset_index(drop=True)
+
+
+@_cache
+def topic_changes(
+    db_path: str,
+    version: str,
+    as_of: date,
+    external_only: bool,
+    min_stories: int,
+    baseline_days: int,
+) -> pd.DataFrame:
+    """Each topic's verdict for the week ending `as_of`, read from the `topic_change` view (the
+    rule the digest and the alerts read too; warehouse/change_rule.py).
+
+    Args:
+        db_path: the warehouse file.
+        version: the data version (the cache key).
+        as_of: the week's last day.
+        external_only: voices outside the force only, else every voice.
+        min_stories: the config's alerts.min_stories.
+        baseline_days: the config's alerts.baseline_days.
+
+    Returns:
+        One row per topic with stories in the week or its baseline; the columns of
+        `change_rule.TopicChange`.
+    """
+    settings = Alerts(min_stories=min_stories, baseline_days=baseline_days)
+    with reader(db_path, published=True) as con:
+        found = change_rule.topic_changes(
+            con, settings, as_of, "external" if external_only else "all"
+        )
+    columns = list(change_rule.TopicChange.__dataclass_fields__)
+    return pd.DataFrame([vars(c) for c in found.values()], columns=columns)
 
 
 @_cache
@@ -646,7 +715,7 @@ def crawl_errors(db_path: str, version: str, days: int) -> pd.DataFrame:
 def lock_free(db_path: str) -> bool:
     """Whether a reader can open the warehouse right now (no retry): the writer has finished."""
     try:
-        with reader(db_path, retry_s=0):
+        with reader(db_path, retry_s=0, published=True):
             return True
     except WarehouseLockedError:
         return False

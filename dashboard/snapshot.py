@@ -52,7 +52,7 @@ def read(db_path: str) -> dict[str, pa.Table]:
     Raises:
         WarehouseLockedError: a writer held the file for longer than the reader's retry.
     """
-    with reader(db_path) as con:
+    with reader(db_path, published=True) as con:
         current = materialized.is_current(con)
         tables = {
             "passage_scores": con.sql(

@@ -207,7 +207,7 @@ def generate(
                CASE WHEN s > 0.2 THEN 'positive' WHEN s < -0.2 THEN 'negative'
                     ELSE 'neutral' END,
                s, greatest(s, 0) + (1 - abs(s)) / 3, (1 - abs(s)) / 3,
-               greatest(-s, 0) + (1 - abs(s)) / 3, 0.9, $model, $end_ts
+               greatest(-s, 0) + (1 - abs(s)) / 3, 0.9, $model, $end_ts, FALSE
         FROM raw
         ORDER BY id, topic, k
         """,
@@ -433,7 +433,7 @@ def add_known_stories(con: duckdb.DuckDBPyConnection, end_day: date) -> KnownSto
             label = "positive" if score > 0.2 else "negative" if score < -0.2 else "neutral"
             rest = (1 - abs(score)) / 3
             con.execute(
-                "INSERT INTO scores VALUES (?, 'road_safety', ?, ?, ?, ?, ?, 0.9, ?, ?)",
+                "INSERT INTO scores VALUES (?, 'road_safety', ?, ?, ?, ?, ?, 0.9, ?, ?, FALSE)",
                 [
                     passage_id,
                     label,

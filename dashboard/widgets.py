@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, snapshot
+from pcm import vocabulary
 from warehouse.csvsafe import neutralise_frame
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ TREND_BADGES = {
     "improving": ":blue-badge[▲ improving]",
     "worsening": ":orange-badge[▼ worsening]",
     "steady": ":gray-badge[▶ steady]",
+    "no clear change": ":gray-badge[● no clear change]",
     "new": ":gray-badge[new]",
     "no data": ":gray-badge[no data]",
 }
@@ -45,8 +47,20 @@ def escape(text: str) -> str:
 
 
 def topic_label(topic: str) -> str:
-    """A topic id as people read it: "stop_and_search" -> "Stop and search"."""
-    return str(topic).replace("_", " ").capitalize()
+    """A topic id as people read it (pcm.vocabulary): "victim_updates" -> "Keeping victims
+    updated"."""
+    return vocabulary.topic_name(topic)
+
+
+def voice_label(voice: str) -> str:
+    """A voice id as people read it (pcm.vocabulary): "inspectorate" -> "Inspectors and
+    watchdogs"."""
+    return vocabulary.voice_name(voice)
+
+
+def source_kind_label(kind: str) -> str:
+    """A source-kind id as people read it (pcm.vocabulary): "local_news" -> "Local news"."""
+    return vocabulary.source_kind_name(kind)
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -1,4 +1,12 @@
-"""Spike alerts: a topic's negative volume or net score on one day against its trailing baseline."""
+"""Alerts: a topic getting worse, by the one change rule (views `topic_change`, `alert_candidates`).
+
+An alert is raised for a London day and topic when, from voices outside the force, the week
+ending that day is "worsening" by warehouse/views/10_topic_change.sql (the change in the share
+of negative stories has an interval above zero, at least `alerts.min_stories` stories from at
+least 2 outlets) and that day brings new evidence: more than one negative story, or one negative
+story carried by several outlets (warehouse/views/11_alert_candidates.sql). The dashboard's
+Overview and the digest read the same view, so an alert never sits beside "improving".
+"""
 
 from __future__ import annotations
 
@@ -10,109 +18,42 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from pcm import vocabulary
 from pcm.config import Config
+from warehouse.change_rule import apply_settings
 
 logger = logging.getLogger(__name__)
 
 LONDON = ZoneInfo("Europe/London")  # the views bucket days by London date; so do alerts
 LOOKBACK_DAYS = 7  # the nightly job checks the last week: late-found stories can still raise one
-MIN_HISTORY_DAYS = 7  # no alert until the topic has this many days of history before the day
-MIN_NET_DAYS = 5  # a net-score baseline needs this many days with passages in the window
-# Floors on the baseline's standard deviation, so a perfectly flat history (sd = 0) does not
-# turn the first small wobble into an alert: one passage for counts, 0.1 for the net score.
-MIN_SD_NEGATIVE = 1.0
-MIN_SD_NET = 0.1
 LOGGED_ALERTS = 10  # new alerts logged in full at INFO; the rest at DEBUG
 MAX_NAMED_ARTICLES = 3  # stories named in the explanation (all of them go into article_ids)
 
-KINDS = ("negative_volume", "net_drop")
+KIND = "worsening"
+KINDS = (KIND,)
 
-# One row per (day, topic) with its trailing baseline. Only voices outside the force count: a
-# confidence measure built from the force's own statements measures its PR. The calendar is
-# dense (a day without passages has 0 negatives), starting at the first day with any data so
-# that days before the warehouse existed are not counted as quiet days.
-_DAILY_SQL = """
-WITH ext AS (
-    SELECT day, topic, label, score
-    FROM passage_scores
-    WHERE voice <> 'force'
-),
-bounds AS (
-    SELECT min(day) AS first_day FROM ext
-),
-calendar AS (
-    SELECT CAST(g.d AS DATE) AS day
-    FROM bounds, generate_series(bounds.first_day, CAST($to_day AS DATE), INTERVAL 1 DAY) AS g(d)
-),
-topics AS (
-    SELECT DISTINCT topic FROM ext
-),
-daily AS (
-    SELECT day, topic,
-           count(*) FILTER (WHERE label = 'negative') AS negative,
-           count(*) AS passages,
-           avg(score) AS net
-    FROM ext
-    GROUP BY day, topic
-),
-grid AS (
-    SELECT c.day, t.topic,
-           coalesce(d.negative, 0) AS negative,
-           coalesce(d.passages, 0) AS passages,
-           d.net
-    FROM calendar AS c
-    CROSS JOIN topics AS t
-    LEFT JOIN daily AS d ON d.day = c.day AND d.topic = t.topic
-),
-stats AS (
-    SELECT day, topic, negative, passages, net,
-           count(*) OVER w AS history_days,
-           avg(negative) OVER w AS neg_mean,
-           stddev_samp(negative) OVER w AS neg_sd,
-           count(net) OVER w AS net_days,
-           avg(net) OVER w AS net_mean,
-           stddev_samp(net) OVER w AS net_sd
-    FROM grid
-    WINDOW w AS (PARTITION BY topic ORDER BY day
-                 ROWS BETWEEN $baseline_days PRECEDING AND 1 PRECEDING)
-)
-SELECT day, topic, negative, passages, net, history_days,
-       neg_mean,
-       neg_mean + $sensitivity * greatest(coalesce(neg_sd, 0), $min_sd_neg) AS neg_threshold,
-       net_days, net_mean,
-       net_mean - $sensitivity * greatest(coalesce(net_sd, 0), $min_sd_net) AS net_threshold
-FROM stats
-WHERE day BETWEEN CAST($from_day AS DATE) AND CAST($to_day AS DATE)
-  AND negative >= $min_negative
-  AND history_days >= $min_history
+_CANDIDATES_SQL = """
+SELECT day, topic, article_ids, stories, negative, outlets, share, base_stories, base_negative,
+       base_share, change, change_low, change_high, baseline_days
+FROM alert_candidates
+WHERE day BETWEEN $from_day AND $to_day
 ORDER BY day, topic
 """
 
-_ARTICLES_SQL = """
-SELECT article_id, any_value(title) AS title, any_value(source) AS source, any_value(url) AS url,
-       count(*) FILTER (WHERE label = 'negative') AS negative, count(*) AS passages,
-       avg(score) AS net
-FROM passage_scores
-WHERE voice <> 'force' AND day = $day AND topic = $topic
-GROUP BY article_id
-ORDER BY negative DESC, net ASC, article_id
-"""
-
-_VOICES_SQL = """
-SELECT voice, count(*) FILTER (WHERE label = 'negative') AS negative, count(*) AS passages
-FROM passage_scores
-WHERE voice <> 'force' AND day = $day AND topic = $topic
-GROUP BY voice
-ORDER BY negative DESC, passages DESC, voice
+_STORIES_SQL = """
+SELECT s.article_id, coalesce(s.title, s.url) AS title, s.source, s.outlets
+FROM story_topics AS s
+WHERE s.voices = 'external' AND s.topic = $topic AND list_contains($ids, s.article_id)
 """
 
 
 @dataclass
 class Spike:
-    """One detected spike, before it is stored.
+    """One alert before it is stored.
 
-    `value`, `baseline` and `threshold` are negative-passage counts for `negative_volume` and
-    net scores (mean of P(positive) - P(negative), in [-1, 1]) for `net_drop`.
+    `value` is the share of negative stories in the week ending `day` (0..1), `baseline` the
+    share in the baseline days before, `threshold` the lower end of the change's 95% interval
+    (above zero: the rise is larger than chance alone would give).
     """
 
     day: date
@@ -126,8 +67,9 @@ class Spike:
 
 
 def topic_label(topic: str) -> str:
-    """A topic id as a person would write it: "stop_and_search" -> "Stop and search"."""
-    return topic.replace("_", " ").capitalize()
+    """A topic id as a person reads it (pcm.vocabulary): "victim_updates" -> "Keeping victims
+    updated"."""
+    return vocabulary.topic_name(topic)
 
 
 def london_today(now: datetime) -> date:
@@ -135,104 +77,81 @@ def london_today(now: datetime) -> date:
     return now.astimezone(LONDON).date()
 
 
+def _pct(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+def _stories(n: int) -> str:
+    return f"{n} {'story' if n == 1 else 'stories'}"
+
+
 def detect_spikes(
     con: duckdb.DuckDBPyConnection, cfg: Config, from_day: date, to_day: date
 ) -> list[Spike]:
-    """Find the spikes on the days from `from_day` to `to_day` (inclusive), with explanations.
+    """Find the alerts on the days from `from_day` to `to_day` (inclusive), with explanations.
 
     Args:
         con: a connection to the warehouse (read-only is enough).
-        cfg: the config; `alerts.baseline_days`, `alerts.sensitivity`, `alerts.min_negative`.
+        cfg: the config; `alerts.min_stories` and `alerts.baseline_days` set the rule.
         from_day: the first London day to check.
         to_day: the last London day to check.
 
     Returns:
-        Spikes in (day, topic, kind) order; nothing is written.
+        Alerts in (day, topic) order; nothing is written.
     """
-    params = {
-        "from_day": from_day,
-        "to_day": to_day,
-        "baseline_days": cfg.alerts.baseline_days,
-        "sensitivity": cfg.alerts.sensitivity,
-        "min_negative": cfg.alerts.min_negative,
-        "min_history": MIN_HISTORY_DAYS,
-        "min_sd_neg": MIN_SD_NEGATIVE,
-        "min_sd_net": MIN_SD_NET,
-    }
-    rows = con.execute(_DAILY_SQL, params).fetchall()
-    spikes: list[Spike] = []
+    apply_settings(con, cfg.alerts)
+    rows = con.execute(_CANDIDATES_SQL, {"from_day": from_day, "to_day": to_day}).fetchall()
+    spikes = []
     for (
         day,
         topic,
+        article_ids,
+        stories,
         negative,
-        _passages,
-        net,
-        _history,
-        neg_mean,
-        neg_threshold,
-        net_days,
-        net_mean,
-        net_threshold,
+        outlets,
+        share,
+        base_stories,
+        base_negative,
+        base_share,
+        change,
+        change_low,
+        change_high,
+        baseline_days,
     ) in rows:
-        if negative > neg_threshold:
-            spikes.append(
-                Spike(
-                    day,
-                    topic,
-                    "negative_volume",
-                    float(negative),
-                    float(neg_mean),
-                    float(neg_threshold),
-                )
+        ids = [int(i) for i in article_ids]
+        found = {
+            r[0]: r for r in con.execute(_STORIES_SQL, {"topic": topic, "ids": ids}).fetchall()
+        }
+        named = [
+            f"\u201c{found[i][1]}\u201d ({', '.join(found[i][3])})"
+            for i in ids[:MAX_NAMED_ARTICLES]
+            if i in found
+        ]
+        more = len(ids) - len(named)
+        day_text = f"{day:%a} {day.day} {day:%b %Y}"
+        explanation = (
+            f"{topic_label(topic)}: {negative} of {_stories(stories)} from {outlets} outlets "
+            f"in the week to {day_text} were negative about the force ({_pct(share)}), against "
+            f"{base_negative} of {_stories(base_stories)} ({_pct(base_share)}) in the "
+            f"{baseline_days} days before: up {100 * change:.0f} points (95% interval "
+            f"{100 * change_low:+.0f} to {100 * change_high:+.0f}). New on {day_text}: "
+            + "; ".join(named)
+            + (f"; and {more} more" if more > 0 else "")
+            + ". Voices outside the force only."
+        )
+        spikes.append(
+            Spike(
+                day,
+                topic,
+                KIND,
+                float(share),
+                float(base_share),
+                float(change_low),
+                explanation,
+                ids,
             )
-        if net is not None and net_days >= MIN_NET_DAYS and net < net_threshold:
-            spikes.append(
-                Spike(day, topic, "net_drop", float(net), float(net_mean), float(net_threshold))
-            )
-    for spike in spikes:
-        _explain(con, spike, cfg.alerts.baseline_days)
+        )
     return spikes
-
-
-def _explain(con: duckdb.DuckDBPyConnection, spike: Spike, baseline_days: int) -> None:
-    """Fill in the plain-language explanation and the driving articles of one spike."""
-    where = {"day": spike.day, "topic": spike.topic}
-    articles = con.execute(_ARTICLES_SQL, where).fetchall()
-    voices = con.execute(_VOICES_SQL, where).fetchall()
-    if spike.kind == "negative_volume":
-        drivers = [a for a in articles if a[4] > 0]
-    else:
-        drivers = sorted((a for a in articles if a[6] < 0), key=lambda a: (a[6], a[0]))
-    drivers = drivers or articles
-    spike.article_ids = [int(a[0]) for a in drivers]
-
-    day_text = f"{spike.day:%a} {spike.day.day} {spike.day:%b %Y}"
-    topic = topic_label(spike.topic)
-    if spike.kind == "negative_volume":
-        headline = (
-            f"{topic}: {spike.value:g} negative passages on {day_text} from voices "
-            f"outside the force, against a usual {spike.baseline:.1f} a day over the "
-            f"previous {baseline_days} days (alert level {spike.threshold:.1f})."
-        )
-    else:
-        headline = (
-            f"{topic}: net score {spike.value:+.2f} on {day_text} from voices outside "
-            f"the force, against a usual {spike.baseline:+.2f} over the previous "
-            f"{baseline_days} days (alert level {spike.threshold:+.2f})."
-        )
-    named = [
-        f"\u201c{a[1] or a[3]}\u201d ({a[2]}, {a[4]} negative of {a[5]})"
-        for a in drivers[:MAX_NAMED_ARTICLES]
-    ]
-    more = len(drivers) - len(named)
-    stories = "; ".join(named) + (f"; and {more} more" if more > 0 else "")
-    outlets = sorted({a[2] for a in drivers})
-    if spike.kind == "negative_volume":
-        voices = [v for v in voices if v[1] > 0]
-    voice_text = ", ".join(f"{v} {n} negative of {p}" for v, n, p in voices)
-    spike.explanation = (
-        f"{headline} Driven by {stories}. Outlets: {', '.join(outlets)}. Voices: {voice_text}."
-    )
 
 
 def raise_alerts(
@@ -242,7 +161,7 @@ def raise_alerts(
     run_id: int | None = None,
     days: int = LOOKBACK_DAYS,
 ) -> list[int]:
-    """Detect spikes on the last `days` London days up to today and store the new ones.
+    """Detect alerts on the last `days` London days up to today and store the new ones.
 
     An alert is unique per (day, topic, kind): one already stored is left as it is, so
     re-running a night changes nothing.

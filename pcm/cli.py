@@ -7,6 +7,7 @@ import importlib
 import logging
 import pkgutil
 import sys
+from typing import NoReturn
 
 from pcm import __version__, commands
 from pcm.config import Config, load_config
@@ -22,9 +23,22 @@ def _command_modules() -> list:
     return [importlib.import_module(f"pcm.commands.{name}") for name in names]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit status 2).
+
+    argparse's own error prints the whole usage text first; scripts and people reading a cron
+    mail want the reason alone. Sub-parsers inherit this class.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Print `PROG: error: MESSAGE (see PROG --help)` on one line and exit 2."""
+        text = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {text} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole argument parser; each command module adds its sub-parser with `add_parser`."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="pcm",
         description="Public Confidence Monitor: crawl, score and report public "
         "confidence in a police force.",

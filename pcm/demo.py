@@ -47,7 +47,9 @@ def _step(number: int, total: int, text: str) -> None:
 
 def _remove_warehouse(db_path: str) -> None:
     db = Path(db_path)
-    for path in (db, db.with_name(db.name + ".wal")):
+    # The published snapshot and the runs journal belong to the warehouse: they go with it.
+    leftovers = (".wal", ".snapshot", ".runs.jsonl")
+    for path in (db, *(db.with_name(db.name + suffix) for suffix in leftovers)):
         if path.exists():
             path.unlink()
             logger.info("removed %s", path)

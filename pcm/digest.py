@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import smtplib
+import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -18,6 +19,7 @@ import duckdb
 from pcm.alerts import LONDON, london_today, topic_label
 from pcm.config import Config, Smtp
 from pcm.errors import PcmError
+from warehouse.change_rule import TopicChange, topic_changes
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +28,6 @@ OVERNIGHT_HOURS = 24  # "overnight" = fetched in the 24 hours before the digest
 # not listed: the comms team wants what is new in the news, not what is new to the crawler.
 STALE_AFTER_DAYS = 2
 MAX_PER_OUTLET = 15  # stories listed per outlet; the rest are counted
-THIS_WEEK_DAYS = 7
-PREVIOUS_DAYS = 28  # "previous 4 weeks"
-MIN_MOVE = 0.10  # a topic "moved" when its net score changed by at least this much
-MIN_PASSAGES = 3  # ... and both periods have at least this many passages on it
 ALERT_DAYS = 2  # alerts about today and yesterday are listed ...
 RUN_ALERT_DAYS = 7  # ... and those this run raised about the last week (a backfill raises more)
 SMTP_TIMEOUT_S = 30.0
@@ -49,23 +47,6 @@ class Story:
     source: str
     published_at: datetime | None
     stances: list[tuple[str, str]] = field(default_factory=list)  # (topic, stance), not neutral
-
-
-@dataclass
-class TopicMove:
-    """A topic's net score this week against the previous four weeks (outside voices only)."""
-
-    topic: str
-    this_net: float
-    this_passages: int
-    this_negative: int
-    prev_net: float
-    prev_passages: int
-
-    @property
-    def change(self) -> float:
-        """This week's net score minus the previous weeks'."""
-        return self.this_net - self.prev_net
 
 
 @dataclass
@@ -90,7 +71,7 @@ class Digest:
     since: datetime
     outlets: dict[str, list[Story]]
     older_articles: int
-    moves: list[TopicMove]
+    moves: list[TopicChange]  # topics the change rule calls improving or worsening
     alerts: list[AlertItem]
     run_note: str = ""
 
@@ -150,7 +131,7 @@ def collect_digest(
     for story in stories:
         outlets.setdefault(story.source, []).append(story)
 
-    moves = _topic_moves(con, today)
+    moves = _topic_moves(con, cfg, today)
     alerts = _alerts(con, today, run_id)
     return Digest(cfg.force.name, today, now, since, outlets, older, moves, alerts, run_note)
 
@@ -170,29 +151,40 @@ def _add_stances(con: duckdb.DuckDBPyConnection, stories: list[Story]) -> None:
         by_id[article_id].stances.append((topic, stance))
 
 
-def _topic_moves(con: duckdb.DuckDBPyConnection, today: date) -> list[TopicMove]:
-    this_from = today - timedelta(days=THIS_WEEK_DAYS - 1)
-    prev_from = this_from - timedelta(days=PREVIOUS_DAYS)
-    rows = con.execute(
-        """
-        SELECT topic,
-               avg(score) FILTER (WHERE day >= $this_from) AS this_net,
-               count(*) FILTER (WHERE day >= $this_from) AS this_n,
-               count(*) FILTER (WHERE day >= $this_from AND label = 'negative') AS this_neg,
-               avg(score) FILTER (WHERE day < $this_from) AS prev_net,
-               count(*) FILTER (WHERE day < $this_from) AS prev_n
-        FROM passage_scores
-        WHERE voice <> 'force' AND day >= $prev_from AND day <= $today
-        GROUP BY topic
-        """,
-        {"this_from": this_from, "prev_from": prev_from, "today": today},
-    ).fetchall()
-    moves = [
-        TopicMove(t, float(tn), int(tc), int(tneg), float(pn), int(pc))
-        for t, tn, tc, tneg, pn, pc in rows
-        if tc >= MIN_PASSAGES and pc >= MIN_PASSAGES and abs(tn - pn) >= MIN_MOVE
-    ]
-    return sorted(moves, key=lambda m: (m.change, m.topic))
+def _topic_moves(con: duckdb.DuckDBPyConnection, cfg: Config, today: date) -> list[TopicChange]:
+    """The topics that really moved in the week to `today` (the `topic_change` view's rule,
+    voices outside the force only): worsening first, then by the size of the change."""
+    changes = topic_changes(con, cfg.alerts, today, "external").values()
+    moved = [c for c in changes if c.moved]
+    return sorted(moved, key=lambda c: (c.verdict != "worsening", -abs(c.change or 0), c.topic))
+
+
+def _share(share: float | None, low: float | None, high: float | None, n: int) -> str:
+    """ "50% of 4 stories (95% interval 15%-85%)"."""
+    noun = "story" if n == 1 else "stories"
+    if share is None:
+        return f"no {noun}"
+    interval = f" (95% interval {100 * low:.0f}%-{100 * high:.0f}%)" if low is not None else ""
+    return f"{100 * share:.0f}% of {n} {noun}{interval}"
+
+
+def _move_cells(m: TopicChange) -> tuple[str, str, str, str, str]:
+    """Topic, direction, this week, the weeks before and the change, as table cells."""
+    return (
+        topic_label(m.topic),
+        m.verdict.capitalize(),
+        _share(m.share, m.share_low, m.share_high, m.stories),
+        _share(m.base_share, None, None, m.base_stories),
+        f"{100 * m.change:+.0f} points ({100 * m.change_low:+.0f} to {100 * m.change_high:+.0f})",
+    )
+
+
+NO_MOVES = (
+    "No topic clearly moved: a change counts when it is larger than chance alone would give, "
+    "with enough stories from at least 2 outlets."
+)
+MOVES_HEADING = "Topics that moved (share of negative stories, this week against the weeks before)"
+MOVES_COLUMNS = ("Topic", "Direction", "This week", "Weeks before", "Change (95% interval)")
 
 
 def _alerts(con: duckdb.DuckDBPyConnection, today: date, run_id: int | None) -> list[AlertItem]:
@@ -277,23 +269,18 @@ def render_markdown(digest: Digest) -> str:
     for alert in digest.alerts:
         out.append(
             f"### {_md(topic_label(alert.topic))}, {_day_text(alert.day)} "
-            f"({alert.kind.replace('_', ' ')})"
+            f"({_md(alert.kind.replace('_', ' '))})"
         )
         out += ["", _md(alert.explanation), ""]
         out += [f"- [{_md(s.title)}]({_md_url(s.url)}) ({_md(s.source)})" for s in alert.stories]
         out.append("")
-    out += ["", "## Topics that moved (this week against the previous 4 weeks)", ""]
+    out += ["", f"## {MOVES_HEADING}", ""]
     if not digest.moves:
-        out.append(f"No topic's net score moved by {MIN_MOVE:.2f} or more.")
+        out.append(NO_MOVES)
     else:
+        out += ["| " + " | ".join(MOVES_COLUMNS) + " |", "|---|---|---|---|---|"]
         out += [
-            "| Topic | This week | Previous 4 weeks | Change | Negative passages this week |",
-            "|---|---|---|---|---|",
-        ]
-        out += [
-            f"| {_md(topic_label(m.topic))} | {m.this_net:+.2f} ({m.this_passages}) | "
-            f"{m.prev_net:+.2f} ({m.prev_passages}) | {m.change:+.2f} | {m.this_negative} |"
-            for m in digest.moves
+            "| " + " | ".join(_md(cell) for cell in _move_cells(m)) + " |" for m in digest.moves
         ]
     out += ["", f"## Overnight coverage ({digest.new_articles} new stories)", ""]
     if not digest.outlets:
@@ -366,21 +353,18 @@ def render_html(digest: Digest) -> str:
                 + "".join(f"<li>{_link(s)} ({_e(s.source)})</li>" for s in alert.stories)
                 + "</ul>"
             )
-    out.append("<h2>Topics that moved (this week against the previous 4 weeks)</h2>")
+    out.append(f"<h2>{_e(MOVES_HEADING)}</h2>")
     if not digest.moves:
-        out.append(f"<p>No topic's net score moved by {MIN_MOVE:.2f} or more.</p>")
+        out.append(f"<p>{_e(NO_MOVES)}</p>")
     else:
-        out.append(
-            "<table><tr><th>Topic</th><th>This week</th><th>Previous 4 weeks</th>"
-            "<th>Change</th><th>Negative passages this week</th></tr>"
-        )
+        out.append("<table><tr>" + "".join(f"<th>{_e(c)}</th>" for c in MOVES_COLUMNS) + "</tr>")
         for m in digest.moves:
-            css = "neg" if m.change < 0 else "pos"
+            css = "neg" if m.verdict == "worsening" else "pos"
+            cells = _move_cells(m)
             out.append(
-                f"<tr><td>{_e(topic_label(m.topic))}</td>"
-                f"<td>{m.this_net:+.2f} ({m.this_passages})</td>"
-                f"<td>{m.prev_net:+.2f} ({m.prev_passages})</td>"
-                f'<td class="{css}">{m.change:+.2f}</td><td>{m.this_negative}</td></tr>'
+                "<tr>"
+                + "".join(f"<td>{_e(c)}</td>" for c in cells[:-1])
+                + f'<td class="{css}">{_e(cells[-1])}</td></tr>'
             )
         out.append("</table>")
     out.append(f"<h2>Overnight coverage ({digest.new_articles} new stories)</h2>")
@@ -448,8 +432,51 @@ def build_message(digest: Digest, smtp: Smtp) -> EmailMessage:
     return msg
 
 
+def tls_context(smtp: Smtp) -> ssl.SSLContext:
+    """The TLS settings of the SMTP connection: the certificate chain and the host name are
+    verified (`ssl.create_default_context`), TLS 1.2 at least.
+
+    Args:
+        smtp: the settings; `ca_file` replaces the system's CA certificates (a private relay).
+
+    Returns:
+        A client `ssl.SSLContext`.
+    """
+    context = ssl.create_default_context(cafile=smtp.ca_file)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def _connect(smtp: Smtp) -> smtplib.SMTP:
+    """An SMTP session on the configured transport, TLS established before anything else is
+    said (no fallback to plaintext when STARTTLS is missing or fails)."""
+    port = smtp.effective_port
+    if smtp.tls == "implicit":
+        return smtplib.SMTP_SSL(smtp.host, port, timeout=SMTP_TIMEOUT_S, context=tls_context(smtp))
+    server = smtplib.SMTP(smtp.host, port, timeout=SMTP_TIMEOUT_S)
+    if smtp.tls == "none":
+        return server
+    try:
+        server.ehlo()
+        if not server.has_extn("starttls"):
+            raise DigestSendError(
+                f"{smtp.host}:{port} does not offer STARTTLS, so nothing was sent; "
+                "set digest.smtp.tls to implicit for an SMTPS port, or check the relay"
+            )
+        server.starttls(context=tls_context(smtp))
+        server.ehlo()
+    except BaseException:
+        server.close()
+        raise
+    return server
+
+
 def send_digest(digest: Digest, smtp: Smtp, environ: dict[str, str] | None = None) -> None:
     """E-mail the digest through the configured SMTP server.
+
+    The connection is encrypted unless `smtp.tls` is none (which the config refuses together
+    with a username), and the server's certificate and host name are verified: a listener with
+    a self-signed or wrong-name certificate never sees the password or the message.
 
     Args:
         digest: from `collect_digest`.
@@ -458,27 +485,27 @@ def send_digest(digest: Digest, smtp: Smtp, environ: dict[str, str] | None = Non
         environ: the environment to read it from (default `os.environ`).
 
     Raises:
-        DigestSendError: connecting, STARTTLS, login or sending failed.
+        DigestSendError: no password, or connecting, TLS, login or sending failed.
     """
     env = os.environ if environ is None else environ
     msg = build_message(digest, smtp)
+    password = ""
+    if smtp.username:
+        password = env.get(smtp.password_env or "", "")
+        if not password:
+            raise DigestSendError(
+                f"digest.smtp.username is set but ${smtp.password_env or '(no name)'} "
+                "is empty; export the SMTP password in that variable"
+            )
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT_S) as server:
-            if smtp.starttls:
-                server.starttls()
+        with _connect(smtp) as server:
             if smtp.username:
-                password = env.get(smtp.password_env or "", "")
-                if not password:
-                    raise DigestSendError(
-                        f"digest.smtp.username is set but ${smtp.password_env or '(no name)'} "
-                        "is empty; export the SMTP password in that variable"
-                    )
                 server.login(smtp.username, password)
             server.send_message(msg)
     except (OSError, smtplib.SMTPException) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise DigestSendError(
-            f"could not send the digest via {smtp.host}:{smtp.port}: "
-            f"{reason}; check digest.smtp in the config"
+            f"could not send the digest via {smtp.host}:{smtp.effective_port} "
+            f"(tls {smtp.tls}): {reason}; check digest.smtp in the config"
         ) from None
-    logger.info("digest e-mailed to %s", ", ".join(smtp.recipients))
+    logger.info("digest e-mailed to %s (tls %s)", ", ".join(smtp.recipients), smtp.tls)

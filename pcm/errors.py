@@ -23,3 +23,11 @@ class RunLockedError(PcmError):
     """Another `pcm run` holds the run lock."""
 
     exit_code = 75  # EX_TEMPFAIL: try again later
+
+
+class WarehouseFileError(PcmError):
+    """The warehouse path is a folder, unreadable, not a DuckDB file, truncated or damaged."""
+
+
+class UsageError(PcmError):
+    """A command-line value is out of range or names something that cannot be used."""

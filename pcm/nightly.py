@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pcm
+from pcm import runjournal
 from pcm.alerts import LOOKBACK_DAYS
 from pcm.config import Config
 from pcm.errors import PcmError
@@ -30,6 +33,9 @@ EXIT_PARTIAL = 3
 STATUS_EXIT = {"success": EXIT_SUCCESS, "partial": EXIT_PARTIAL, "failed": EXIT_FAILED}
 ABANDONED = "abandoned: the run stopped without finishing (killed, crashed or timed out)"
 STAGES = ("crawl", "load", "score", "refresh", "retention", "alerts", "digest")
+# Passages scored per call while the scoring stage watches schedule.score_budget_s: the budget
+# is checked between slices, so a slice (a few seconds of scoring) may run past it.
+SCORE_SLICE = 2048
 
 Clock = Callable[[], datetime]
 
@@ -198,6 +204,7 @@ class NightlyRun:
         self.alert_days = alert_days
         self.result = RunResult(run_id=None)
         self._before: tuple[int, int] = (0, 0)
+        self._token = uuid.uuid4().hex  # this run's lines in the runs journal
 
     def run(self) -> RunResult:
         """Take the run lock, record the run, do each stage, record the outcome.
@@ -210,7 +217,33 @@ class NightlyRun:
             RunInterrupted: SIGTERM arrived; the run is recorded failed first.
         """
         with RunLock(self.cfg.db_path, command="pcm run"):
-            self._start()
+            self.result.started_at = self.clock()
+            # A trace outside the database first: should the warehouse be locked, damaged or
+            # the process killed before its row exists, the journal still says it ran.
+            runjournal.append(
+                self.cfg.db_path,
+                {
+                    "token": self._token,
+                    "event": runjournal.STARTED,
+                    "started_at": self.result.started_at,
+                    "pid": os.getpid(),
+                },
+            )
+            try:
+                self._start()
+            except BaseException as exc:
+                why = str(exc) if isinstance(exc, RunInterrupted) else _one_line(exc)
+                runjournal.append(
+                    self.cfg.db_path,
+                    {
+                        "token": self._token,
+                        "event": runjournal.FAILED,
+                        "started_at": self.result.started_at,
+                        "finished_at": self.clock(),
+                        "error": f"the run could not start: {why}",
+                    },
+                )
+                raise
             try:
                 for stage in STAGES:
                     self._stage(stage)
@@ -245,9 +278,12 @@ class NightlyRun:
     def _start(self) -> None:
         from warehouse.connection import writer
 
-        now = self.clock()
+        now = self.result.started_at or self.clock()
         self.result.started_at = now
         with writer(self.cfg) as con:
+            journaled = runjournal.fold(
+                con, self.cfg.db_path, now, code_version(), skip_token=self._token
+            )
             abandoned = _close_abandoned(con, ABANDONED, now)
             self._before = _table_counts(con)
             self.result.run_id = con.execute(
@@ -255,7 +291,10 @@ class NightlyRun:
                 "RETURNING id",
                 [now, code_version()],
             ).fetchone()[0]
+        runjournal.clear(self.cfg.db_path)  # everything in it is in `runs` now, this run too
         self.result.counts["abandoned_runs"] = abandoned
+        if journaled:
+            self.result.counts["journaled_runs"] = journaled
         logger.info("run %s started (warehouse %s)", self.result.run_id, self.cfg.db_path)
 
     def _do_crawl(self) -> None:
@@ -284,12 +323,30 @@ class NightlyRun:
         from sentiment.model import load_model
         from sentiment.scoring import score_pending
 
-        scored = score_pending(self.cfg, rescore=False, progress=False)
+        budget = self.cfg.schedule.score_budget_s
+        deadline = time.monotonic() + budget
+        scored, spent = 0, False
+        while True:
+            done = score_pending(self.cfg, rescore=False, progress=False, limit=SCORE_SLICE)
+            scored += done
+            if done < SCORE_SLICE:
+                break
+            if time.monotonic() >= deadline:
+                spent = True
+                break
         self.result.model_version = load_model(self.cfg.model).version
         self.result.counts["score"] = {
             "passages": int(scored),
             "model_version": self.result.model_version,
+            "budget_spent": spent,
         }
+        if spent:
+            why = (
+                f"scoring stopped after schedule.score_budget_s ({budget:g} s) with passages "
+                "left; the next run scores them"
+            )
+            logger.warning("%s", why)
+            self.result.warnings.append(why)
 
     def _do_refresh(self) -> None:
         from warehouse.connection import writer
@@ -308,6 +365,7 @@ class NightlyRun:
     def _do_retention(self) -> None:
         from warehouse.connection import writer
         from warehouse.retention import purge_text
+        from warehouse.rewrite import rewrite
 
         with writer(self.cfg) as con:
             purged = purge_text(con, self.clock(), self.cfg.retention.text_days)
@@ -315,6 +373,9 @@ class NightlyRun:
             "passages_purged": int(purged),
             "days": self.cfg.retention.text_days,
         }
+        if purged:  # nulled text keeps its bytes in the file until the file is rewritten
+            sizes = rewrite(self.cfg)
+            self.result.counts["retention"]["rewritten_bytes"] = [sizes.before, sizes.after]
 
     def _do_alerts(self) -> None:
         from pcm.alerts import raise_alerts
@@ -348,6 +409,27 @@ class NightlyRun:
                 logger.error("%s", exc)
                 self.result.warnings.append(str(exc))
 
+    def _publish(self, con) -> None:
+        """Publish the snapshot analysts and the dashboard read (warehouse/published.py).
+
+        A snapshot that cannot be written leaves readers on the previous night's data: the run
+        is then at best partial, and says why.
+        """
+        from pcm.errors import WarehouseFileError
+        from warehouse.connection import publish_now
+
+        try:
+            publish_now(con, self.cfg.db_path)
+        except WarehouseFileError as exc:
+            r = self.result
+            logger.error("%s", exc)
+            r.warnings.append(f"{exc}; analysts and the dashboard see the previous snapshot")
+            r.status = "failed" if r.errors else "partial"
+            con.execute(
+                "UPDATE runs SET status = ?, error = ? WHERE id = ?",
+                [r.status, r.reason, r.run_id],
+            )
+
     def _finish(self) -> None:
         from warehouse.connection import writer
 
@@ -375,12 +457,27 @@ class NightlyRun:
                     "model_version = ?, error = ? WHERE id = ?",
                     values,
                 )
+                self._publish(con)
         except Exception as exc:
-            # The row stays `running`; the next run marks it abandoned.
-            raise RunFailedError(
+            why = (
                 f"run {r.run_id} could not be recorded: {_one_line(exc)}; "
-                "the next run will mark it failed"
-            ) from None
+                "the next run will record it failed"
+            )
+            # The row stays `running`; the journal keeps the outcome for the next run.
+            runjournal.append(
+                self.cfg.db_path,
+                {
+                    "token": self._token,
+                    "event": runjournal.UNRECORDED,
+                    "started_at": r.started_at,
+                    "finished_at": r.finished_at,
+                    "run_id": r.run_id,
+                    "status": "failed",
+                    "error": f"{why} (its stages ended {r.status}: {r.reason or 'no errors'})",
+                    "counts": json.loads(values[6]),
+                },
+            )
+            raise RunFailedError(why) from None
         logger.info("%s", r.summary())
 
 
@@ -461,29 +558,47 @@ def record_failed_run(
     from warehouse.connection import writer
 
     try:
-        with (
-            RunLock(cfg.db_path, command="pcm schedule (recording a failed run)"),
-            writer(cfg) as con,
-        ):
-            closed = _close_abandoned(con, reason, clock())
-            if closed:
-                return closed[-1]
-            own = con.execute(
-                "SELECT max(id) FROM runs WHERE started_at >= ?", [started_at]
-            ).fetchone()[0]
-            if own is not None:  # the run recorded its own outcome
-                if annotate:
-                    con.execute(
-                        "UPDATE runs SET error = ? || coalesce('; ' || error, '') "
-                        "WHERE id = ? AND status = 'failed'",
-                        [reason, own],
-                    )
-                return own
-            return con.execute(
-                "INSERT INTO runs (started_at, finished_at, status, code_version, error) "
-                "VALUES (?, ?, 'failed', ?, ?) RETURNING id",
-                [started_at, clock(), code_version(), reason],
-            ).fetchone()[0]
+        with RunLock(cfg.db_path, command="pcm schedule (recording a failed run)"):
+            try:
+                with writer(cfg) as con:
+                    # What the run left in the journal first: its own, more precise reason.
+                    runjournal.fold(con, cfg.db_path, clock(), code_version())
+                    recorded = _record_failed(con, started_at, reason, clock(), annotate)
+            except PcmError as exc:  # the warehouse is locked or damaged: the journal says it
+                runjournal.append(
+                    cfg.db_path,
+                    {
+                        "token": uuid.uuid4().hex,
+                        "event": runjournal.FAILED,
+                        "started_at": started_at,
+                        "finished_at": clock(),
+                        "error": f"{reason}; not recorded in runs: {_one_line(exc)}",
+                    },
+                )
+                logger.warning("could not record the failed run: %s", exc)
+                return None
+            runjournal.clear(cfg.db_path)
+            return recorded
     except RunLockedError as exc:
         logger.warning("could not record the failed run: %s", exc)
         return None
+
+
+def _record_failed(con, started_at: datetime, reason: str, now: datetime, annotate: bool) -> int:
+    closed = _close_abandoned(con, reason, now)
+    if closed:
+        return closed[-1]
+    own = con.execute("SELECT max(id) FROM runs WHERE started_at >= ?", [started_at]).fetchone()[0]
+    if own is not None:  # the run recorded its own outcome
+        if annotate:
+            con.execute(
+                "UPDATE runs SET error = ? || coalesce('; ' || error, '') "
+                "WHERE id = ? AND status = 'failed'",
+                [reason, own],
+            )
+        return own
+    return con.execute(
+        "INSERT INTO runs (started_at, finished_at, status, code_version, error) "
+        "VALUES (?, ?, 'failed', ?, ?) RETURNING id",
+        [started_at, now, code_version(), reason],
+    ).fetchone()[0]

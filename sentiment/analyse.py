@@ -7,6 +7,9 @@ import re
 from collections import defaultdict
 
 from pcm.config import TOPICS
+from sentiment.article_voice import is_headline
+from sentiment.force_target import FORCE as FORCE_TARGET
+from sentiment.force_target import ForceTargeter
 from sentiment.model import ConfidenceModel, load_model
 from sentiment.segment import segment_article
 
@@ -72,33 +75,76 @@ def document_text(document: str | bytes) -> tuple[str | None, str]:
     return None, "\n\n".join(paragraphs)
 
 
+def split_title(text: str) -> tuple[str | None, str]:
+    """(headline, text) of a plain-text document whose first line reads as a headline.
+
+    The first line is the title when it is short, has no closing full stop and more text
+    follows; the text is returned unchanged (the headline stays its first paragraph, to be
+    scored as a headline).
+    """
+    stripped = text.lstrip("\ufeff").strip()
+    first, _, rest = stripped.partition("\n")
+    first = first.strip()
+    if rest.strip() and is_headline(first):
+        return first, stripped
+    return None, text
+
+
 def analyse_document(
-    document: str | bytes, cfg=None, model: ConfidenceModel | None = None, title: str | None = None
+    document: str | bytes,
+    cfg=None,
+    model: ConfidenceModel | None = None,
+    title: str | None = None,
+    source_kind: str | None = None,
 ) -> dict:
-    """Passages, voices, topics and stance of one document, in the `pcm analyse --json` shape.
+    """Passages, voices, targets, topics and stance of one document (`pcm analyse --json`).
 
     Args:
         document: HTML or plain text (paragraphs separated by a blank line), str or bytes.
-        cfg: the config (`force.people` and `force.aliases` name speakers), or None.
+            A plain-text document whose first line reads as a headline gets it as its title.
+        cfg: the config (`force.people` and `force.aliases` name speakers and the force), or
+            None.
         model: a loaded model (default: `load_model(cfg.model)`).
-        title: the title to report (default: the one extracted from HTML, else null).
+        title: the title to report (default: the one extracted from HTML or the first line).
+        source_kind: the kind of source that published it (`force_statement`, ...): on a
+            statement page the narration is the publisher's voice.
 
     Returns:
         {"title", "model": {"name", "version"}, "topics": [{"topic", "score", "stance",
-        "passages"}], "passages": [{"index", "paragraph", "text", "voice", "speaker",
-        "skipped", "truncated", "topics": [{"topic", "label", "score", "p_positive",
-        "p_neutral", "p_negative", "topic_prob"}]}]}. Topics follow the order of
-        `pcm.config.TOPICS`; scores are rounded to 4 decimals.
+        "passages", "external": {"score", "stance", "passages"} | None}], "passages":
+        [{"index", "paragraph", "text", "voice", "speaker", "target", "headline",
+        "skipped", "truncated", "uncertain", "topics": [{"topic", "label", "score",
+        "p_positive", "p_neutral", "p_negative", "topic_prob", "uncertain"}]}]}. Article
+        topics count only passages whose target is the configured force; `external` counts
+        every voice but the force's own. Topics follow `pcm.config.TOPICS`; scores are
+        rounded to 4 decimals.
     """
     model = model or load_model(cfg.model if cfg is not None else None)
     found_title, text = document_text(document)
+    headline = False
+    if found_title is None:
+        found_title, text = split_title(text)
+        headline = found_title is not None
+    elif found_title.strip():
+        text = f"{found_title.strip()}\n\n{text}"  # the headline is scored as a headline
+        headline = True
     people = list(cfg.force.people) if cfg is not None else []
     aliases = [cfg.force.name, *cfg.force.aliases] if cfg is not None else []
-    segments = segment_article(text, people, aliases)
+    targeter = ForceTargeter(
+        cfg.force.name if cfg is not None else None,
+        cfg.force.aliases if cfg is not None else (),
+        cfg.force.area if cfg is not None else (),
+    )
+    segments = segment_article(text, people, aliases, source_kind, headline)
     results = model.score_passages([s.text for s in segments])
     passages = []
-    per_topic: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    counted: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    external: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    previous: tuple[int, str] | None = None  # (paragraph, target) of the passage before
     for seg, res in zip(segments, results, strict=True):
+        prev_target = previous[1] if previous and previous[0] == seg.paragraph else None
+        target = targeter.target(seg.text, bool(res.topics), prev_target)
+        previous = (seg.paragraph, target)
         topics = []
         for ts in res.topics:
             topics.append(
@@ -110,9 +156,15 @@ def analyse_document(
                     "p_neutral": round(ts.p_neutral, 4),
                     "p_negative": round(ts.p_negative, 4),
                     "topic_prob": round(ts.topic_prob, 4),
+                    "uncertain": ts.uncertain,
                 }
             )
-            per_topic[ts.topic].append((ts.score, ts.label))
+            if target == FORCE_TARGET:
+                # an uncertain stance counts as neutral: aggregates are not driven by guesses
+                pair = (0.0 if ts.uncertain else ts.score, ts.label)
+                counted[ts.topic].append(pair)
+                if seg.voice != "force":
+                    external[ts.topic].append(pair)
         passages.append(
             {
                 "index": seg.position,
@@ -120,27 +172,36 @@ def analyse_document(
                 "text": seg.text,
                 "voice": seg.voice,
                 "speaker": seg.speaker,
+                "target": target,
+                "headline": headline and seg.paragraph == 0,
                 "skipped": res.skipped,
                 "truncated": res.truncated,
+                "uncertain": any(t["uncertain"] for t in topics),
                 "topics": topics,
             }
         )
     topics_out = []
     for topic in TOPICS:
-        if topic not in per_topic:
+        if topic not in counted:
             continue
-        scores = [s for s, _ in per_topic[topic]]
-        labels = [lab for _, lab in per_topic[topic]]
-        mean, stance = article_stance(scores, labels)
-        topics_out.append(
-            {"topic": topic, "score": round(mean, 4), "stance": stance, "passages": len(scores)}
-        )
+        topics_out.append({**_aggregate(counted[topic]), "topic": topic, "external": None})
+        if external.get(topic):
+            topics_out[-1]["external"] = _aggregate(external[topic])
+    topics_out = [
+        {k: t[k] for k in ("topic", "score", "stance", "passages", "external")} for t in topics_out
+    ]
     return {
         "title": title if title is not None else found_title,
         "model": {"name": model.name, "version": model.version},
         "topics": topics_out,
         "passages": passages,
     }
+
+
+def _aggregate(pairs: list[tuple[float, str]]) -> dict:
+    """{"score", "stance", "passages"} of one topic's (score, label) passages."""
+    mean, stance = article_stance([s for s, _ in pairs], [lab for _, lab in pairs])
+    return {"score": round(mean, 4), "stance": stance, "passages": len(pairs)}
 
 
 def format_table(result: dict, width: int = 70) -> str:
@@ -151,11 +212,22 @@ def format_table(result: dict, width: int = 70) -> str:
         "",
     ]
     if result["topics"]:
-        lines.append(f"{'topic':<22}{'stance':<10}{'score':>7}{'passages':>10}")
+        lines.append(
+            f"{'topic':<22}{'stance':<10}{'score':>7}{'passages':>10}   external voices only"
+        )
         for t in result["topics"]:
-            lines.append(f"{t['topic']:<22}{t['stance']:<10}{t['score']:>7.2f}{t['passages']:>10}")
+            ext = t.get("external")
+            outside = (
+                f"{ext['stance']:<10}{ext['score']:>7.2f}{ext['passages']:>5}"
+                if ext
+                else "(the force alone)"
+            )
+            lines.append(
+                f"{t['topic']:<22}{t['stance']:<10}{t['score']:>7.2f}{t['passages']:>10}   "
+                f"{outside}"
+            )
     else:
-        lines.append("No topic found in any passage.")
+        lines.append("No topic found in any passage about the force.")
     lines += ["", f"{'#':>3} {'voice':<13}{'speaker':<20}{'topics':<34} text"]
     for p in result["passages"]:
         if p["skipped"]:
@@ -167,6 +239,10 @@ def format_table(result: dict, width: int = 70) -> str:
             )
         text = p["text"] if len(p["text"]) <= width else p["text"][: width - 1] + "…"
         flag = " [truncated]" if p["truncated"] else ""
+        if p.get("uncertain"):
+            flag += " [uncertain]"
+        if p.get("target") in ("other_force", "national"):
+            flag += f" [about: {p['target'].replace('_', ' ')}, not counted]"
         speaker = (p["speaker"] or "")[:19]
         lines.append(f"{p['index']:>3} {p['voice']:<13}{speaker:<20}{tops:<34} {text}{flag}")
     return "\n".join(lines)

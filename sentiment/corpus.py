@@ -28,11 +28,15 @@ FORCE_ALIASES = {
     "c": ["Ravensholt Constabulary", "Ravensholt Police"],
     "d": ["Fenwick Vale Police", "Fenwick Vale Constabulary"],
     "e": ["Harbourne Constabulary", "Harbourne Police"],
+    "f": ["Thornbury Vale Constabulary", "Thornbury Vale Police"],
+    "g": ["Marlow Bridge Police", "Marlow Bridge Constabulary"],
 }
 STANCE_LABELS = ("positive", "neutral", "negative")
 # Settings written to add training data at the topic boundaries the model confused; their
 # passages always go to train, so dev and test stay the sets earlier figures were measured on.
-TRAIN_ONLY = frozenset({"e"})
+# Settings `f` and `g` were written in the shapes real coverage has (headlines, reported
+# findings, hedges, rebuttals, statistics): train only, for the same reason.
+TRAIN_ONLY = frozenset({"e", "f", "g"})
 
 
 class CorpusError(PcmError):

@@ -18,6 +18,8 @@ from pcm.errors import PcmError
 from sentiment.encoder import encoder_digest, load_encoder, masked_mean
 from sentiment.heads import STANCES, Heads
 from sentiment.lexical import VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
+from sentiment.lora import LORA_FILE
+from sentiment.lora import merge as merge_update
 from sentiment.quantize import quantizer_digest
 from sentiment.runtime import RUNTIMES, encoder_twin
 from sentiment.targets import force_pattern, force_spans, token_mask
@@ -30,7 +32,8 @@ LAYERS_FILE = "layers.safetensors"
 HEADS_FILE = "heads.safetensors"
 META_FILE = "model.json"
 MODEL_FILES = (META_FILE, LAYERS_FILE, HEADS_FILE)
-OPTIONAL_FILES = (VOCAB_FILE, WEIGHTS_FILE)  # the word-level topic model, when trained
+# the word-level topic model, when trained; the low-rank update to the layers, when adapted
+OPTIONAL_FILES = (VOCAB_FILE, WEIGHTS_FILE, LORA_FILE)
 NUM_THREADS = 2  # fixed so that results do not depend on the machine's core count
 _TARGET = force_pattern()
 
@@ -50,6 +53,8 @@ class TopicScore:
     p_neutral: float
     p_negative: float
     topic_prob: float  # P(topic) from the topic head
+    # the calibrated top class fell below the abstention bar: label set to neutral
+    uncertain: bool = False
 
 
 @dataclass
@@ -59,6 +64,9 @@ class PassageResult:
     skipped: str | None = None  # empty | garbage | non_english, or None when scored
     truncated: bool = False  # longer than model.max_tokens tokens: only the start was read
     topics: list[TopicScore] = field(default_factory=list)
+    # which force it is about (force | other_force | national | none), set by the caller that
+    # knows the configured force (`sentiment.force_target`); None when not decided
+    target: str | None = None
 
 
 def model_version(path: str | Path) -> str:
@@ -84,9 +92,11 @@ def encoder_weights_key(path: str | Path) -> str:
     """Short hash of the fine-tuned encoder weights alone (the ONNX export's cache key).
 
     Heads, thresholds and the word-level model do not change the exported encoder, so
-    refitting them reuses the export.
+    refitting them reuses the export; a low-rank update (`lora.safetensors`) does.
     """
     digest = hashlib.sha256((Path(path) / LAYERS_FILE).read_bytes())
+    if (Path(path) / LORA_FILE).is_file():
+        digest.update((Path(path) / LORA_FILE).read_bytes())
     digest.update(encoder_digest().encode())
     return digest.hexdigest()[:12]
 
@@ -159,10 +169,17 @@ class ConfidenceModel:
         self.floor = float(floor) if floor is not None else None
         # the encoder head's weight against the word-level model (models before it: 0.5)
         self.encoder_share = float(self.meta.get("topic_encoder_share", 0.5))
+        # stance calibration fitted on real dev (models before it: none): logits / temperature,
+        # and a top-class probability under which the stance is withheld (neutral, uncertain)
+        calibration = self.meta.get("stance_calibration") or {}
+        self.temperature = float(calibration.get("temperature", 1.0))
+        self.abstain_below = float(calibration.get("abstain_below", 0.0))
         self.lexical = LexicalTopics.load(path)
         torch.set_num_threads(NUM_THREADS)
         self.tokenizer, self.encoder = load_encoder()
-        layers = {k: v.float() for k, v in load_file(path / LAYERS_FILE).items()}
+        layers = merge_update(
+            {k: v.float() for k, v in load_file(path / LAYERS_FILE).items()}, path
+        )
         missing_keys = set(layers) - set(self.encoder.state_dict())
         if missing_keys:
             raise ModelMissingError(f"{path / LAYERS_FILE}: unexpected weights; retrain the model")
@@ -251,19 +268,22 @@ class ConfidenceModel:
         rows = torch.tensor([r for r, _ in pairs])
         topics = torch.tensor([t for _, t in pairs])
         probs = torch.softmax(
-            self.heads.stance_logits(pooled[rows], target[rows], topics), dim=-1
+            self.heads.stance_logits(pooled[rows], target[rows], topics) / self.temperature,
+            dim=-1,
         ).tolist()
         for (r, t), p_row in zip(pairs, probs, strict=True):
             p = dict(zip(STANCES, p_row, strict=True))
+            uncertain = max(p_row) < self.abstain_below
             out[r].topics.append(
                 TopicScore(
                     topic=TOPICS[t],
-                    label=max(STANCES, key=lambda s: p[s]),
+                    label="neutral" if uncertain else max(STANCES, key=lambda s: p[s]),
                     score=round(p["positive"] - p["negative"], 6),
                     p_positive=round(p["positive"], 6),
                     p_neutral=round(p["neutral"], 6),
                     p_negative=round(p["negative"], 6),
                     topic_prob=round(float(topic_probs[r, t]), 6),
+                    uncertain=uncertain,
                 )
             )
 
@@ -294,7 +314,7 @@ class ConfidenceModel:
             logits = self.heads.stance_logits(
                 pooled, target, torch.tensor([topics[i] for i in batch])
             )
-            out[batch] = torch.softmax(logits, dim=-1)
+            out[batch] = torch.softmax(logits / self.temperature, dim=-1)
         return out
 
     def _encoded(self, texts: list[str], offsets: bool = False):

@@ -6,6 +6,7 @@ import logging
 
 from tqdm import tqdm
 
+from sentiment.force_target import ForceTargeter
 from sentiment.model import load_model
 from warehouse.connection import writer
 from warehouse.load import pending_passages, register_model, store_scores
@@ -26,7 +27,9 @@ def score_pending(
     """Score every passage the current model has not scored yet, committing each batch.
 
     Each batch's `scores` and `scored_passages` rows are written in one transaction, so an
-    interrupted run resumes where it stopped. The write connection is held only while a
+    interrupted run resumes where it stopped. Each passage's target force
+    (`sentiment.force_target`) is stored with it, read with the passage before it in the
+    same paragraph. The write connection is held only while a
     batch is read or written, never while the model runs.
 
     Args:
@@ -55,17 +58,25 @@ def score_pending(
             todo = [(r[0], r[1]) for r in con.execute(_ALL_PASSAGES).fetchall()]
         else:
             todo = pending_passages(con, model.version)
-    if limit is not None:
-        todo = todo[:limit]
+        if limit is not None:
+            todo = todo[:limit]
+        where = _placement(con, [pid for pid, _ in todo])
     if not todo:
         logger.info("no passages to score with model %s", model.version)
         return 0
+    targeter = ForceTargeter(cfg.force.name, cfg.force.aliases, cfg.force.area)
+    previous: tuple[int, int, str] | None = None  # (article, paragraph, target) of the last
     done = 0
     bar = tqdm(total=len(todo), unit="passage", desc="scoring", disable=not progress)
     try:
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
             results = model.score_passages([text for _, text in chunk])
+            for (pid, text), res in zip(chunk, results, strict=True):
+                article, paragraph = where.get(pid, (None, None))
+                same = previous is not None and previous[:2] == (article, paragraph)
+                res.target = targeter.target(text, bool(res.topics), previous[2] if same else None)
+                previous = (article, paragraph, res.target)
             with writer(cfg) as con:
                 store_scores(
                     con,
@@ -78,3 +89,14 @@ def score_pending(
         bar.close()
     logger.info("scored %d passages with model %s", done, model.version)
     return done
+
+
+def _placement(con, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{passage id: (article id, paragraph)}: the context a passage's target is read in."""
+    if not ids:
+        return {}
+    rows = con.execute(
+        "SELECT id, article_id, paragraph FROM passages WHERE id IN (SELECT unnest(?::BIGINT[]))",
+        [ids],
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import pysbd
 
+from sentiment.article_voice import refine_voices
 from sentiment.voice import SpeechContext, VoiceResolver, attribute
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,11 @@ def passages_of(paragraph: str) -> list[str]:
 
 
 def segment_article(
-    text: str, people: Iterable = (), force_aliases: Iterable[str] = ()
+    text: str,
+    people: Iterable = (),
+    force_aliases: Iterable[str] = (),
+    source_kind: str | None = None,
+    headline: bool = False,
 ) -> list[Segment]:
     """Split an article into passages and attribute each to a voice and speaker.
 
@@ -123,6 +128,9 @@ def segment_article(
         text: the article body, paragraphs separated by a blank line.
         people: configured people (`pcm.config.Person`): name, role (a voice), aliases.
         force_aliases: the force's names, so "a spokesperson for Norfolk Police" is the force.
+        source_kind: the source's kind; on a statement page the narration is the publisher's
+            (`sentiment.article_voice`).
+        headline: the first paragraph is the headline (media unless it attributes a claim).
 
     Returns:
         `Segment`s in order. Narration is voice `media` with speaker None. A quote without its
@@ -134,7 +142,10 @@ def segment_article(
     position = 0
     for pi, paragraph in enumerate(split_paragraphs(text)):
         texts = passages_of(paragraph)
-        attrs = [attribute(t, resolver, ctx) for t in texts]
+        attrs = []
+        for t in texts:
+            attrs.append(attribute(t, resolver, ctx))
+            resolver.note_others(t, ctx)
         # A quote that opens a paragraph and is attributed only in a later passage of it.
         explicit = [a for a in attrs if a.explicit and a.quoted]
         for i, a in enumerate(attrs):
@@ -147,4 +158,4 @@ def segment_article(
                 Segment(position, pi, t, a.voice or MEDIA, a.speaker if a.voice else None)
             )
             position += 1
-    return segments
+    return refine_voices(segments, source_kind, headline)

@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from sentiment.furniture import FURNITURE, furniture_kind
+
 logger = logging.getLogger(__name__)
 
 EMPTY = "empty"
@@ -175,8 +177,10 @@ def skip_reason(text: str) -> str | None:
         text: a passage (already cleaned with `clean`).
 
     Returns:
-        "empty" (nothing left), "garbage" (no or few letters, emoji only, markup soup) or
-        "non_english" (long enough and few English function words), else None.
+        "empty" (nothing left), "garbage" (no or few letters, emoji only, markup soup),
+        "furniture" (a caption, credit, file name, byline, promo or list label; see
+        `sentiment.furniture`) or "non_english" (long enough and few English function
+        words), else None.
     """
     if not text.strip():
         return EMPTY
@@ -187,6 +191,8 @@ def skip_reason(text: str) -> str | None:
     tags = TAG.findall(text)
     if len(tags) >= 3 or (tags and sum(map(len, tags)) > 0.3 * len(text)):
         return GARBAGE
+    if furniture_kind(text):
+        return FURNITURE
     # Capitalised words are mostly names, which say nothing about the language.
     words = [w for w in WORD.findall(text) if w[0].islower()]
     if len(words) >= MIN_WORDS_FOR_LANGUAGE:

@@ -89,10 +89,19 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         r"\b(?:met(?:ropolitan police)? commissioner|commissioner of the metropolitan|"
         r"police federation|federation chair|federation rep)",
     ),
+    # Commissioners who are watchdogs, not the force's PCC.
+    (
+        "inspectorate",
+        r"\b(?:(?:iopc|ipcc|independent police complaints commission)\s+(?:deputy\s+|regional\s+)?"
+        r"commissioner|commissioner for children(?: and young people)?|children(?:'s|’s|ʼs)? "
+        r"commissioner|victims(?:'|’|ʼ)? commissioner|information commissioner)",
+    ),
     (
         "pcc",
         r"\b(?:police,? fire and crime commissioner|police and crime commissioner|"
-        r"pcc|pfcc|opcc|crime commissioner|commissioner's office|commissioner)",
+        r"pcc|pfcc|opcc|crime commissioner|commissioner's office|commissioner|"
+        r"scottish police authority|police authority|spa board|association of police and "
+        r"crime commissioners|apcc)",
     ),
     (
         "inspectorate",
@@ -104,7 +113,10 @@ _ROLE_TABLE: list[tuple[str, str]] = [
     ),
     (
         "government",
-        r"\b(?:mp|mps|member of parliament|minister|home secretary|home office|"
+        r"\b(?:mp|mps|msp|msps|mla|mlas|ms|member of parliament|minister|home secretary|"
+        r"home office|policing board member|member of the policing board|assembly member|"
+        r"sdlp|dup|sinn f[eé]in|snp|plaid cymru|uup|alliance party|first minister|"
+        r"justice secretary|cabinet secretary|"
         r"secretary of state|shadow|government|councillor|councillors|cllr|council|"
         r"mayor|prime minister|treasury|ministry|department for|department of|panel|downing street|"
         r"labour|conservative|tory|lib dem|"
@@ -122,7 +134,9 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         r"superintendent|supt|chief inspector|ch insp|det insp|inspector|insp|sergeant|"
         r"sgt|constable|detective|det|pc|dc|ds|di|dci|dsu|pcso|officer|officers|"
         r"police|constabulary|the force|force's|force spokes\w+|spokes(?:person|man|woman)"
-        r"|press office|head of|commander|chief officer|police staff|professional standards|"
+        r"|press office|head of (?:crime|operations|investigations|policing|professional|"
+        r"neighbourhood|uniform|contact|custody|intelligence|public protection|roads)|"
+        r"commander|chief officer|police staff|professional standards|"
         r"policing unit|policing team|crime team|crime unit|neighbourhood team|response team)\b",
     ),
     (
@@ -145,6 +159,9 @@ _ROLE_TABLE: list[tuple[str, str]] = [
     ),
 ]
 ROLE_PATTERNS = [(voice, re.compile(rx, re.IGNORECASE)) for voice, rx in _ROLE_TABLE]
+# The leading entries name institutions (the Met, watchdog commissioners, the PCC, the
+# inspectorate, politicians): the ones that can speak "for" a force named beside them.
+_INSTITUTIONS = 5
 
 # A named police force: "Northmarsh Constabulary", "Vale Police" (ours is in the aliases).
 OTHER_FORCE = re.compile(
@@ -334,11 +351,13 @@ class VoiceResolver:
             return None  # another force ("Northmarsh Constabulary") is not our force's voice
         if self._alias_rx and self._alias_rx.search(phrase):
             # "a spokesperson for Norfolk Police", but not "criticised Norfolk Police".
-            for voice, rx in ROLE_PATTERNS[:4]:
+            for voice, rx in ROLE_PATTERNS[:_INSTITUTIONS]:
                 hit = rx.search(phrase)
                 if hit and not self._alias_rx.search(hit.group(0)):
                     alias = self._alias_rx.search(phrase)
-                    if hit.start() < alias.start():
+                    # "a spokesperson for Norfolk Police" (the role comes first) or
+                    # "Norfolk Police and Crime Commissioner" (the role runs on from the name)
+                    if hit.start() < alias.start() or hit.start() <= alias.end() + 1:
                         return voice
             return "force"
         for voice, rx in ROLE_PATTERNS:
@@ -405,18 +424,17 @@ class VoiceResolver:
             if role:
                 return role, _speaker_phrase(phrase)
             return None
-        for name in names:
+        for name in _person_names(names, phrase):
             if self._alias_rx and self._alias_rx.fullmatch(name):
                 continue
-            surname = _strip_titles(name).split()[-1].lower() if _strip_titles(name) else ""
+            surname = name.split()[-1].lower()
             if role is None and surname in ctx.introduced:
                 voice, full = ctx.introduced[surname]
                 return voice, full
             if role is None and not strict and _looks_like_person(name):
                 role = "public"  # a named private individual with no title or role
             if role:
-                speaker = _strip_titles(name) or name
-                words = speaker.split()
+                words = name.split()
                 while len(words) > 2 and self.role_voice(words[0]):
                     words = words[1:]  # "Pensioner Edith Marlow" -> "Edith Marlow"
                 speaker = " ".join(words)
@@ -442,6 +460,26 @@ class VoiceResolver:
                 if voice:
                     self._remember(ctx, _strip_titles(name), voice)
 
+    def note_others(self, text: str, ctx: SpeechContext) -> None:
+        """Remember people introduced with a role anywhere in a passage, speaker or not
+        ("... asked Police and Crime Commissioner Sir Graham Bright ..."), so that a later
+        "Sir Graham said" finds them. Names already known and the last speaker are kept."""
+        text = text.replace("ʼ", "'")
+        for name in _names_in(text):
+            at = text.find(name)
+            for person in _person_names([name], text):
+                surname = person.split()[-1].lower()
+                if len(person.split()) < 2 or surname in ctx.introduced:
+                    continue
+                window = " ".join(text[max(0, at - 80) : at].split()[-6:]) + " " + name
+                voice = self.role_voice(window)
+                if voice:
+                    ctx.introduced[surname] = (voice, person)
+                    first = person.split()[0]
+                    if re.search(rf"\b(?:Sir|Dame)\s+{re.escape(first)}\b", text):
+                        # "Sir Graham Bright" is "Sir Graham" later on
+                        ctx.introduced.setdefault(person.split()[0].lower(), (voice, person))
+
     @staticmethod
     def _remember(ctx: SpeechContext, name: str, voice: str) -> None:
         parts = name.split()
@@ -463,6 +501,43 @@ _THING_WORDS = re.compile(
     r"May|June|July|August|September|October|November|December|Christmas|Facebook|Twitter|"
     r"Fire|Rescue|Ambulance|NHS|University|School|College|Church)\b"
 )
+
+
+# Capitalised words that open a sentence or a phrase but never name a person: adverbs and
+# participles ("Worryingly", "Following"), honorifics ("Majesty"), ranks used alone ("Chief").
+_NOT_PERSON_WORD = re.compile(
+    r"^(?:Majesty(?:'s|’s|ʼs)?|Chief|Efficiency|Some|Speaking|Constabulary|Police|"
+    r"Inspectorate|Inspector|Inspectors|Commissioner|Force|Federation|Office|Service|Council|"
+    r"Government|Report|Home|Secretary|Crime|HM|HMICFRS|HMIC|IOPC)$"
+)
+# Words that open a phrase without being a name: "Worryingly", "Following the rating".
+_LEADING_NOT_PERSON = re.compile(rf"^(?:[A-Z][a-z]+ly|[A-Z][a-z]+ing|{_NOT_PERSON_WORD.pattern})$")
+
+
+def _person_names(names: list[str], phrase: str) -> list[str]:
+    """The names in a speaker phrase that can name a person, best first.
+
+    Titles and leading role or organisation words are stripped ("His Majesty's Inspector of
+    Constabulary Roy Wilsher" -> "Roy Wilsher"); the name nearest the end of the phrase comes
+    first, as an appositive name follows its role. A single word counts only after a title
+    ("Mr Wilsher"); adverbs, participles and honorifics ("Worryingly", "Following", "Majesty")
+    never do.
+    """
+    out = []
+    for name in reversed(names):
+        at = phrase.find(name)
+        titled = bool(TITLES.match(name)) or bool(
+            TITLE_AT_END.search(phrase[max(0, at - 40) : at]) if at > 0 else False
+        )
+        words = (_strip_titles(name) or "").split()
+        while words and _LEADING_NOT_PERSON.match(words[0]):
+            words = words[1:]
+        if not words or _NOT_PERSON_WORD.match(words[-1]):
+            continue
+        if len(words) == 1 and not titled:
+            continue
+        out.append(" ".join(words))
+    return out
 
 
 def _looks_like_person(name: str) -> bool:
@@ -686,6 +761,9 @@ def _trim_subject(sp: str) -> str:
     # "X, long a critic of the force,", "Jane Smith, 81,"): an appositive ends with a comma.
     appositive = sp.endswith(",")
     parts = [p.strip() for p in sp.split(",") if p.strip()]
+    if len(parts) >= 2 and NAME.fullmatch(parts[-1]) and TITLES.search(parts[-2]):
+        # "Chief Constable of South Wales Police, Matt Jukes": the role names the speaker
+        return ", ".join(parts[-2:])
     if (
         len(parts) >= 2
         and not appositive
@@ -838,6 +916,9 @@ def attribute(text: str, resolver: VoiceResolver, ctx: SpeechContext) -> Attribu
     return Attribution(None, None, quoted, False)
 
 
+RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|whose)\b[^,]*(?:,|$)")
+
+
 def _reported_subjects(outside: str) -> list[str]:
     """Subjects of a speech verb at the start of a sentence ("In a statement, the force")."""
     lead = REPORTED_LEAD.match(outside)
@@ -847,7 +928,10 @@ def _reported_subjects(outside: str) -> list[str]:
     for m in REPORTED_VERB.finditer(body):
         sp = body[: m.start()]
         limit = 20 if relative else 12
-        if not sp.strip() or len(sp.split()) > limit or re.search(r"[.!?;:“”\"]", sp):
+        # "Det Insp Richard Weber, who led the week of action, said": the relative clause
+        # does not count towards the subject's length
+        length = len(RELATIVE_CLAUSE.sub(" ", sp).split())
+        if not sp.strip() or length > limit or re.search(r"[.!?;:“”\"]", sp):
             break
         if re.search(r"\b(?:who|that)\s*$", sp) and len(sp.split()) <= 7:
             relative = True

@@ -277,6 +277,8 @@ def test_one_source_failing_does_not_stop_the_others(tmp_path, capsys):
         cfg.sources = [broken, *cfg.sources]
         config = tmp_path / "config.yaml"
         config.write_text(yaml.safe_dump(cfg.model_dump(exclude={"db_path", "config_path"})))
+        assert main(["init", "--config", str(config), "--db", str(db)]) == 0
+        capsys.readouterr()
         code = main(["crawl", "--config", str(config), "--db", str(db)])
     out, err = capsys.readouterr()
     assert code == 1

@@ -218,10 +218,35 @@ def test_unclosed_title_does_not_swallow_the_page():
             "cp1252",
         ),
         (b"\xef\xbb\xbfCaf\xc3\xa9", None, "Café", "utf-8"),
+        # UTF-8 under a single-byte label: read as labelled it would be "CafÃ© â€œokâ€\x9d"
+        ("Café “ok”".encode(), "text/html; charset=iso-8859-1", "Café “ok”", "utf-8"),
+        ("Café “ok”".encode(), "text/html; charset=windows-1252", "Café “ok”", "utf-8"),
+        (
+            '<meta charset="windows-1252"><p>It’s é'.encode(),
+            None,
+            '<meta charset="windows-1252"><p>It’s é',
+            "utf-8",
+        ),
+        ("Café".encode("utf-16"), None, "Café", "utf-16"),  # with its byte order mark
+        ("\ufeffCafé".encode("utf-16-be"), "text/html", "Café", "utf-16"),
+        ("Café".encode("utf-16-le"), "text/html; charset=utf-16le", "Café", "utf-16-le"),
     ],
 )
 def test_decode_body(body, content_type, text, encoding):
     assert decode_body(body, content_type) == (text, encoding)
+
+
+def test_utf16_page_is_extracted_not_refused_as_binary():
+    page = (
+        "<html><head><title>Station opens</title></head><body><article>"
+        "<p>Norfolk Constabulary has opened a new police station in Thetford town centre.</p>"
+        "<p>Residents said they were pleased to see officers back in the town, café owners too.</p>"
+        "</article></body></html>"
+    )
+    got = extract_or_fail(page.encode("utf-16"), "https://news.test/a", "text/html")
+    assert got.title == "Station opens" and "café owners" in got.text
+    with pytest.raises(ExtractionFailed, match="binary"):
+        extract_or_fail(b"\x00\x01\x02<html>" * 10, "https://news.test/b", "text/html")
 
 
 def test_parse_html_of_nothing_is_none():

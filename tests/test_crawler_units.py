@@ -8,11 +8,20 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from crawler.dates import date_from_url, parse_datetime
-from crawler.dedup import content_hash, hamming, is_near_duplicate, jaccard, shingles, simhash
-from crawler.discovery import Entry, parse_feed, parse_listing, parse_sitemap
+from crawler.dedup import (
+    content_hash,
+    credits_source,
+    hamming,
+    is_near_duplicate,
+    jaccard,
+    shingles,
+    simhash,
+)
+from crawler.discovery import Entry, parse_feed, parse_listing, parse_sitemap, read_feed
 from crawler.ledger import CrawlLedger
 from crawler.middlewares import retry_after_seconds
 from crawler.pdf import is_pdf, pdf_text
+from crawler.pipelines import Match, is_original
 from crawler.relevance import RelevanceFilter
 from crawler.run import CrawlSummary, judge, parse_since
 from crawler.urls import canonical_url
@@ -163,6 +172,14 @@ def test_parse_feed_rss_and_atom():
     assert parse_feed(b"<html><body>not a feed</body></html>", "https://news.test/x") == []
 
 
+def test_read_feed_tells_an_empty_feed_from_no_feed():
+    assert read_feed(b"<html><body>not a feed</body></html>", "https://news.test/x") is None
+    empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
+    assert read_feed(empty, "https://news.test/feed.rss") == []
+    utf16 = RSS.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    assert len(read_feed(utf16.encode("utf-16"), "https://news.test/feed.rss")) == 2
+
+
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
         xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
@@ -193,6 +210,9 @@ def test_parse_sitemap_news_index_and_gzip():
         "https://news.test/sitemap-2.xml.gz",
     ]
     assert parse_sitemap(b"garbage <<", "https://news.test/x").entries == []
+    assert not parse_sitemap(b"<html><body>home</body></html>", "https://news.test/x").is_sitemap
+    empty = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
+    assert parse_sitemap(empty, "https://news.test/s.xml").is_sitemap
 
 
 LISTING = b"""<html><body>
@@ -276,6 +296,10 @@ def _ledger(**kw) -> CrawlLedger:
         (_ledger(pages_fetched=0, errors=["robots_disallowed"]), 0, None, "failed"),
         (_ledger(pages_fetched=0, errors=["connection_refused"]), 0, None, "failed"),
         (_ledger(pages_fetched=5), -9, "killed", "partial"),
+        (_ledger(pages_fetched=10, errors=["passages_capped"]), 0, None, "ok"),
+        (_ledger(pages_fetched=1, errors=["bad_feed"]), 0, None, "failed"),
+        (_ledger(pages_fetched=6, discovery_pages=1, errors=["bad_feed"]), 0, None, "partial"),
+        (_ledger(pages_fetched=1, errors=["bad_sitemap"]), 0, None, "failed"),
         (None, -9, "crawl process exited with status -9", "failed"),
     ],
 )
@@ -355,3 +379,22 @@ def test_norfolk_config_validates_and_marks_its_sources_unverified():
     }
     assert all(s.unverified for s in cfg.sources)
     assert all(s.article_patterns for s in cfg.sources if s.start_urls)
+
+
+def test_credit_lines_name_the_source_they_credit():
+    text = "Officers said so. This story was first published by the Sedgebury Echo."
+    assert credits_source(text, "Sedgebury Echo")
+    assert not credits_source(text, "Wexmoor Gazette")
+    assert not credits_source("The Sedgebury Echo reported it first.", "Sedgebury Echo")
+    assert credits_source("It originally appeared in the NATIONAL LEDGER!", "National Ledger")
+
+
+def test_a_newcomer_never_demotes_a_stored_original_by_its_dates_or_its_own_claims():
+    when = datetime(2025, 6, 3, 9, tzinfo=UTC)
+    stored = Match(1, when, "Police opened a station. Residents were pleased.", "Gazette")
+    claim = "Police opened a station. This story was first published by the Ledger."
+    assert not is_original(claim, "Ledger", stored)
+    copy = Match(2, when, "Police opened a station. First published by the Echo.", "Gazette")
+    assert is_original("Police opened a station.", "Echo", copy)  # the copy says so itself
+    assert not is_original("Police opened a station.", "Herald", copy)
+    assert not is_original("Police opened a station.", "Gazette", copy)  # same source

@@ -57,7 +57,7 @@ def _use(fx, monkeypatch):
     ],
 )
 def test_allowlist(email, allowed):
-    assert auth.is_allowed(email, ALLOW) is allowed
+    assert auth.is_allowed(email, ALLOW, email_verified=True) is allowed
 
 
 def _signed(at: AppTest, user: dict | None) -> AppTest:
@@ -77,7 +77,12 @@ def test_sign_in_required_before_any_data(built, tmp_path, monkeypatch):
 
 def test_signed_in_but_not_allowlisted_is_refused(built, tmp_path, monkeypatch):
     _use(copy_fixture(built, tmp_path / "wh", auth=True), monkeypatch)
-    user = {"is_logged_in": True, "email": "stranger@gmail.example", "name": "Stranger"}
+    user = {
+        "is_logged_in": True,
+        "email": "stranger@gmail.example",
+        "email_verified": True,
+        "name": "Stranger",
+    }
     at = _signed(AppTest.from_file(APP, default_timeout=TIMEOUT), user)
     assert "stranger@gmail.example is signed in but not allowed" in at.error[0].value
     assert not at.metric and not at.dataframe
@@ -87,9 +92,9 @@ def test_signed_in_but_not_allowlisted_is_refused(built, tmp_path, monkeypatch):
 
 def test_allowlisted_user_sees_data_and_corrects_under_their_email(built, tmp_path, monkeypatch):
     fx = _use(copy_fixture(built, tmp_path / "wh", auth=True), monkeypatch)
-    user = {"is_logged_in": True, "email": "chief@norfolk.police.example"}
+    user = {"is_logged_in": True, "email": "chief@norfolk.police.example", "email_verified": True}
     at = _signed(AppTest.from_file(APP, default_timeout=TIMEOUT), user)
-    assert [m.value for m in at.metric if m.label == "Road safety"] == ["-0.10"]
+    assert [m.value for m in at.metric if m.label == "Road safety"] == ["50% negative"]
     assert not at.sidebar.warning  # no "no authentication" banner
     pid = fx.known.criticised_first_passage
     at.query_params["passage"] = str(pid)
@@ -172,7 +177,7 @@ def test_pages_keep_working_while_a_writer_holds_the_lock(built, tmp_path, monke
     assert time.monotonic() - started < 6  # gave up after the reader's short retry
     writer.wait(timeout=30)
     at.run()
-    assert [m.value for m in at.metric if m.label == "Road safety"] == ["-0.10"]
+    assert [m.value for m in at.metric if m.label == "Road safety"] == ["50% negative"]
     assert not at.info
     # Locked again after a good read: the last data stays on screen under the notice.
     writer = _hold_lock(fx.db, 5)
@@ -180,7 +185,7 @@ def test_pages_keep_working_while_a_writer_holds_the_lock(built, tmp_path, monke
         queries.clear_version()
         at.run()
         assert [i.value for i in at.info] == [widgets.REFRESHING]
-        assert [m.value for m in at.metric if m.label == "Road safety"] == ["-0.10"]
+        assert [m.value for m in at.metric if m.label == "Road safety"] == ["50% negative"]
     finally:
         writer.wait(timeout=30)
 
@@ -188,7 +193,7 @@ def test_pages_keep_working_while_a_writer_holds_the_lock(built, tmp_path, monke
 def test_new_data_loads_in_the_background_while_pages_show_the_last(built, tmp_path, monkeypatch):
     fx = _use(copy_fixture(built, tmp_path / "wh"), monkeypatch)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert [m.value for m in at.metric if m.label == "Road safety"] == ["-0.10"]
+    assert [m.value for m in at.metric if m.label == "Road safety"] == ["50% negative"]
     # A correction written outside the dashboard (e.g. by an analyst's SQL session).
     con = duckdb.connect(str(fx.db))
     try:
@@ -203,11 +208,11 @@ def test_new_data_loads_in_the_background_while_pages_show_the_last(built, tmp_p
     queries.clear_version()  # as if VERSION_TTL_S had passed
     at.run()
     assert widgets.UPDATING in [c.value for c in at.caption]
-    assert [m.value for m in at.metric if m.label == "Road safety"] == ["-0.10"]
+    assert [m.value for m in at.metric if m.label == "Road safety"] == ["50% negative"]
     newest, _ = queries.data_version(str(fx.db))
     deadline = time.monotonic() + 30
     while not snapshot.ready(str(fx.db), newest) and time.monotonic() < deadline:
         time.sleep(0.1)
     at.run()
-    assert [m.value for m in at.metric if m.label == "Road safety"] == ["+0.33"]
+    assert [m.value for m in at.metric if m.label == "Road safety"] == ["0% negative"]
     assert widgets.UPDATING not in [c.value for c in at.caption]

@@ -54,14 +54,16 @@ def _markdown(at: AppTest) -> str:
 def test_overview_cards_show_this_week_against_the_baseline(fixture):
     at = _app()
     card = _metric(at, "Road safety")
-    # External voices only: 0.0, +0.8, -0.7, -0.5 this week; +0.6 in the four weeks before.
-    assert card.value == "-0.10"
-    assert card.delta == "-0.70 vs previous 4 weeks"
+    # External voices only: this week one positive story (0.0, +0.8) and one negative (-0.7,
+    # -0.5); one positive story in the four weeks before. Two stories are too few to judge.
+    assert card.value == "50% negative"
+    assert card.delta == "+50 points vs the weeks before"
     assert len(at.metric) == 13  # a card per topic
     text = _markdown(at)
-    # Road safety has an alert and the biggest fall: it comes first.
-    assert text.index("**Road safety**") < text.index("**General**")
-    assert ":orange-badge[⚠ 1 alert]" in text and "▼ worsening" in text
+    assert "**Road safety** :orange-badge[⚠ 1 alert]" in text
+    assert "no clear change] only 2 stories this week \\(3 needed\\)" in text
+    captions = "\n".join(c.value for c in at.caption)
+    assert "net score -0.10 over 4 passages" in captions  # (0.0 + 0.8 - 0.7 - 0.5) / 4
     assert any(b.label == "Download CSV" for b in at.download_button)
 
 
@@ -79,13 +81,15 @@ def test_freshness_and_no_auth_banner_on_every_page(fixture):
 def test_external_voices_toggle_brings_the_force_back(fixture):
     at = _app()
     at.toggle(key="external").set_value(False).run()
-    assert _metric(at, "Road safety").value == "+0.10"  # + the force's own +0.9
+    captions = "\n".join(c.value for c in at.caption)
+    assert "net score +0.10 over 5 passages" in captions  # + the force's own +0.9
 
 
 def test_filters_come_from_the_url(fixture):
     at = _app(topic=["road_safety"], external="false")
     assert [m.label for m in at.metric] == ["Road safety"]
-    assert at.metric[0].value == "+0.10"
+    assert at.metric[0].value == "50% negative"
+    assert "net score +0.10" in "\n".join(c.value for c in at.caption)
     assert at.multiselect(key="topic").value == ["road_safety"]
 
 
@@ -191,8 +195,9 @@ def test_review_correction_changes_the_overview(fixture):
         con.close()
     assert rows == [(pid, "stance", "road_safety", "negative", "positive", "Pat Analyst")]
     at.switch_page("dashboard/overview.py").run()
-    # -0.7 became +1.0: (0.0 + 0.8 + 1.0 - 0.5) / 4
-    assert _metric(at, "Road safety").value == "+0.33"
+    # -0.7 became +1.0: the story is mixed now (+1.0, -0.5), not negative
+    assert _metric(at, "Road safety").value == "0% negative"
+    assert "net score +0.33" in "\n".join(c.value for c in at.caption)
 
 
 def test_review_needs_a_name_and_a_change(fixture):

@@ -3,11 +3,12 @@
 import socket
 
 import pytest
-from conftest import NetworkBlockedError
 
 
 def test_non_loopback_connection_is_refused():
-    with socket.socket() as sock, pytest.raises(NetworkBlockedError):
+    # matched by name: tests/security has a conftest.py of its own, so `import conftest`
+    # would be ambiguous
+    with socket.socket() as sock, pytest.raises(RuntimeError, match="only connect to loopback"):
         sock.connect(("93.184.216.34", 80))
 
 

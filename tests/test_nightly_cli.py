@@ -21,6 +21,8 @@ def config(tmp_path):
 
 def test_alerts_command_on_an_empty_warehouse(tmp_path, config, capsys):
     db = str(tmp_path / "w.duckdb")
+    assert main(["init", "--config", config, "--db", db]) == 0  # alerts never creates one
+    capsys.readouterr()
     assert main(["alerts", "--config", config, "--db", db, "--days", "30"]) == 0
     assert capsys.readouterr().out == "0 new alerts\n"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pcm.cli import main
-from pcm.config import TOPICS, VOICES
+from pcm.config import TARGETS, TOPICS, VOICES
 from sentiment.analyse import analyse_document, article_stance
 from sentiment.model import ConfidenceModel, load_model
 
@@ -151,13 +151,72 @@ def test_pcm_analyse_json_shape(tmp_path, capsys):
     assert [p["voice"] for p in out["passages"]] == ["public", "force", "media"]
     for p in out["passages"]:
         assert p["voice"] in VOICES
-        assert {"index", "text", "voice", "speaker", "topics"} <= set(p)
+        assert {"index", "text", "voice", "speaker", "target", "uncertain", "topics"} <= set(p)
+        assert p["target"] in TARGETS
         for t in p["topics"]:
-            assert {"topic", "label", "score"} <= set(t) and -1 <= t["score"] <= 1
+            assert {"topic", "label", "score", "uncertain"} <= set(t) and -1 <= t["score"] <= 1
     for t in out["topics"]:
-        assert set(t) == {"topic", "score", "stance", "passages"}
+        assert set(t) == {"topic", "score", "stance", "passages", "external"}
         assert t["stance"] in ("positive", "neutral", "negative", "mixed")
     assert out["passages"][2]["skipped"] == "garbage"
+    assert out["title"] is None  # its first line is a sentence, not a headline
+
+
+def test_analyse_headline_target_and_external_voices(model, tmp_path, capsys):
+    doc = tmp_path / "story.txt"
+    doc.write_text(
+        "Norfolk Police praised by inspectors\n\n"
+        "Inspectors said Norfolk Police had improved how it keeps victims of crime updated.\n\n"
+        "Suffolk Constabulary was rated inadequate for answering 999 calls.\n\n"
+        "Credit: Jane Doe/PA\n\n"
+        'Chief Constable Paul Sanford said: "We answer 999 calls faster than ever."\n',
+        encoding="utf-8",
+    )
+    assert main(["analyse", "--json", str(doc)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["title"] == "Norfolk Police praised by inspectors"
+    passages = out["passages"]
+    assert passages[0]["headline"] and passages[0]["voice"] == "inspectorate"
+    assert [p["target"] for p in passages[1:3]] == ["force", "other_force"]
+    assert passages[3]["skipped"] == "furniture"
+    assert passages[4]["voice"] == "force"
+    # Suffolk's 999 calls are left out; Norfolk's 999 answer comes from the force alone
+    counted = {t["topic"]: t for t in out["topics"]}
+    for topic in passages[2]["topics"]:
+        if topic["topic"] in counted:
+            assert counted[topic["topic"]]["passages"] < 2
+    emergency = counted.get("emergency_response")
+    if emergency is not None:
+        assert emergency["external"] is None
+
+
+def test_analyse_statement_page_narration_is_the_publisher_s(model):
+    text = "We have answered more 101 calls this year than last."
+    assert analyse_document(text, None, model)["passages"][0]["voice"] == "media"
+    result = analyse_document(text, None, model, source_kind="force_statement")
+    assert result["passages"][0]["voice"] == "force"
+
+
+def test_uncertain_stance_is_withheld_as_neutral(model, monkeypatch):
+    monkeypatch.setattr(model, "abstain_below", 1.01)  # every stance is below the bar
+    (res,) = model.score_passages(["The force failed victims of burglary again."])
+    assert res.topics and all(t.uncertain and t.label == "neutral" for t in res.topics)
+    result = analyse_document("The force failed victims of burglary again.", None, model)
+    assert all(t["score"] == 0 for t in result["topics"])  # a guess does not move aggregates
+
+
+def test_pcm_analyse_without_a_config_is_an_error(tmp_path, capsys):
+    doc = tmp_path / "story.txt"
+    doc.write_text("Officers were praised.", encoding="utf-8")
+    assert main(["analyse", str(doc), "--config", str(tmp_path / "missing.yaml")]) != 0
+    assert "config file not found" in capsys.readouterr().err
+
+
+def test_default_config_is_found_from_another_folder(tmp_path, monkeypatch):
+    from pcm.config import load_config
+
+    monkeypatch.chdir(tmp_path)
+    assert load_config(environ={}).force.name == "Norfolk Constabulary"
 
 
 def test_pcm_analyse_html_and_table(tmp_path, capsys):

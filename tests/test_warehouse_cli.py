@@ -31,7 +31,8 @@ def test_init_twice(capsys, paths):
     code, out, _ = run(capsys, "init", *paths)
     assert code == 0
     assert out.endswith(
-        "applied 3 migration(s): 001_core, 002_alerts_feedback, 003_dashboard_scores\n"
+        "applied 5 migration(s): 001_core, 002_alerts_feedback, 003_dashboard_scores, "
+        "004_passage_cap, 005_target_uncertain\n"
     )
     code, out, _ = run(capsys, "init", *paths)
     assert code == 0
@@ -134,7 +135,7 @@ def test_sql_without_a_warehouse_says_to_init(capsys, paths):
 def test_export_writes_one_parquet_per_table_and_view(capsys, filled, tmp_path):
     out_dir = tmp_path / "export"
     code, out, _ = run(capsys, "export", "--out", str(out_dir), *filled)
-    assert code == 0 and out.startswith(f"wrote 18 files to {out_dir}")
+    assert code == 0 and out.startswith(f"wrote 25 files to {out_dir}")
     con = duckdb.connect(filled[3], read_only=True)
     names = {
         r[0]

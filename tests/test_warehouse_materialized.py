@@ -196,8 +196,10 @@ def test_the_time_zone_of_the_connection_does_not_change_the_version(cfg):
 def test_a_warehouse_without_migration_003_is_read_from_the_view(tmp_path):
     old = tmp_path / "old_migrations"
     old.mkdir()
-    for name in ("001_core.sql", "002_alerts_feedback.sql"):
-        shutil.copy(MIGRATIONS_DIR / name, old)
+    # every migration but 003 (the views need the later columns, not the materialized table)
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if not path.name.startswith("003_"):
+            shutil.copy(path, old)
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     migrate(con, old, VIEWS_DIR)

@@ -33,7 +33,19 @@ TABLES = {
     "scores",
     "seen_urls",
 }
-VIEWS = {"article_topics", "current_model", "passage_scores", "topic_daily"}
+VIEWS = {
+    "alert_candidates",
+    "article_topic_voices",
+    "article_topics",
+    "current_model",
+    "passage_scores",
+    "passage_scores_all",
+    "passage_scores_other_targets",
+    "story_topics",
+    "topic_change",
+    "topic_daily",
+    "topic_weekly",
+}
 
 
 def relations(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
@@ -57,7 +69,13 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> tuple:
 
 def test_fresh_warehouse_has_exactly_the_expected_tables_and_views(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    assert migrate(con) == ["001_core", "002_alerts_feedback", "003_dashboard_scores"]
+    assert migrate(con) == [
+        "001_core",
+        "002_alerts_feedback",
+        "003_dashboard_scores",
+        "004_passage_cap",
+        "005_target_uncertain",
+    ]
     assert relations(con, "BASE TABLE") == TABLES
     assert relations(con, "VIEW") == VIEWS
     for view in VIEWS:  # every view binds and runs on an empty warehouse
@@ -114,7 +132,13 @@ def test_failing_view_changes_no_view(tmp_path):
     with pytest.raises(MigrationError, match=r"view 02_bad\.sql failed"):
         migrate(con, views_dir=views)
     assert relations(con, "VIEW") == set()
-    assert applied_migrations(con) == ["001_core", "002_alerts_feedback", "003_dashboard_scores"]
+    assert applied_migrations(con) == [
+        "001_core",
+        "002_alerts_feedback",
+        "003_dashboard_scores",
+        "004_passage_cap",
+        "005_target_uncertain",
+    ]
     con.close()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from pcm.errors import UsageError
 from warehouse.connection import reader
 from warehouse.csvsafe import neutralise_sql
 
@@ -56,9 +57,10 @@ def export_all(
     """Write each table and view to `out_dir/<name>.<fmt>`, replacing older files.
 
     This needs file access, so it uses its own plain read-only connection, never the analyst's
-    locked-down one. Each file is written under a temporary name and renamed when complete.
-    In CSV files, text cells that a spreadsheet would run as a formula start with an
-    apostrophe (`warehouse.csvsafe`); Parquet keeps the values as stored.
+    locked-down one, on the published snapshot when there is one (warehouse/published.py).
+    Each file is written under a temporary name and renamed when complete. In CSV files, text
+    cells that a spreadsheet would run as a formula start with an apostrophe
+    (`warehouse.csvsafe`); Parquet keeps the values as stored.
 
     Args:
         db_path: the warehouse file.
@@ -70,14 +72,20 @@ def export_all(
 
     Raises:
         ValueError: unknown format.
-        WarehouseLockedError, WarehouseMissingError: as `reader`.
+        UsageError: `out_dir` is a file, or cannot be created.
+        WarehouseLockedError, WarehouseMissingError, WarehouseFileError: as `reader`.
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}; got {fmt!r}")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out_dir} is a file; give a folder (it is created if missing)")
     written: list[Path] = []
-    with reader(db_path) as con:
+    with reader(db_path, published=True) as con:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the folder {out_dir}: {exc.strerror or exc}") from None
         for name, kind in relations(con):
             target = out / f"{name}.{fmt}"
             partial = out / f".{name}.{fmt}.partial"

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from pcm.config import SOURCE_KINDS, TOPICS, VOICES
+from pcm.config import SOURCE_KINDS, TARGETS, TOPICS, VOICES
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class ArticleRecord:
     content_hash: str | None = None
     fingerprint: int | None = None  # 64-bit simhash, 0 <= f < 2**64
     duplicate_of: int | None = None  # id of the article this one copies
+    passages_dropped: int = 0  # passages over crawl.max_passages_per_article, not stored
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def _check_article(article: ArticleRecord, passages: Sequence[PassageRecord]) ->
     _aware(article.fetched_at, f"fetched_at of {article.url}")
     if article.fetched_at is None:
         raise ValueError(f"fetched_at of {article.url} is missing")
+    if article.passages_dropped < 0:
+        raise ValueError(f"passages_dropped of {article.url} is negative")
     if article.fingerprint is not None and not 0 <= article.fingerprint < 2**64:
         raise ValueError(f"fingerprint of {article.url} is not an unsigned 64-bit integer")
     positions = [p.position for p in passages]
@@ -145,7 +148,7 @@ def _check_article(article: ArticleRecord, passages: Sequence[PassageRecord]) ->
 
 _ARTICLE_COLUMNS = (
     "url", "source", "source_kind", "title", "author", "published_at", "fetched_at", "language",
-    "content_hash", "fingerprint", "duplicate_of",
+    "content_hash", "fingerprint", "duplicate_of", "passages_dropped",
 )  # fmt: skip
 _SEEN_COLUMNS = ("url", "source", "outcome", "article_id", "first_seen_at")
 
@@ -398,7 +401,8 @@ def store_scores(
         con: a read-write connection with no open transaction.
         rows: (passage_id, result) pairs; result is a `sentiment` PassageResult or a mapping
             with the same names: skipped (reason or None), truncated (bool), topics (items with
-            topic, label, score, p_positive, p_neutral, p_negative, topic_prob).
+            topic, label, score, p_positive, p_neutral, p_negative, topic_prob, and optionally
+            uncertain), and optionally target (force | other_force | national | none).
         model_version: the version that produced them; must be registered with `register_model`.
         now: `scored_at` (default: now, UTC).
 
@@ -431,8 +435,12 @@ def store_scores(
                 _get(item, "topic_prob"),
                 model_version,
                 when,
+                bool(_get(item, "uncertain", False)),
             )
         score_rows.extend(topics.values())
+        target = _get(result, "target")
+        if target is not None:
+            _one_of(target, TARGETS, f"target of passage {passage_id}")
         passage_rows.append(
             (
                 passage_id,
@@ -441,6 +449,7 @@ def store_scores(
                 _get(result, "skipped"),
                 bool(_get(result, "truncated", False)),
                 when,
+                target,
             )
         )
     if not results:
@@ -474,13 +483,22 @@ def store_scores(
                 "topic_prob",
                 "model_version",
                 "scored_at",
+                "uncertain",
             ),
             score_rows,
         )
         _insert_rows(
             con,
             "scored_passages",
-            ("passage_id", "model_version", "topics", "skipped", "truncated", "scored_at"),
+            (
+                "passage_id",
+                "model_version",
+                "topics",
+                "skipped",
+                "truncated",
+                "scored_at",
+                "target",
+            ),
             passage_rows,
         )
     return len(score_rows)

@@ -12,7 +12,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawler.dates import LOCAL_TZ
-from crawler.discovery import Entry, looks_like_feed, parse_feed, parse_listing, parse_sitemap
+from crawler.discovery import Entry, parse_listing, parse_sitemap, read_feed
 from crawler.extract import Extracted, ExtractionFailed, extract_or_fail
 from crawler.failures import classify_failure
 from crawler.items import ArticleItem, SkippedPage
@@ -102,13 +102,24 @@ class SourceSpider(scrapy.Spider):
                 meta={"pcm_depth": 0},
             )
 
+    def _not_discovery(self, response: Response, reason: str, expected: str) -> None:
+        """Record a feed or sitemap URL that answered with something else (an HTML page where
+        the RSS used to be): the source's articles can no longer be found there."""
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or "none"
+        detail = f"not {expected}: Content-Type {content_type[:80]}, starts {response.body[:60]!r}"
+        logger.warning("%s: %s %s", self.source.name, response.url, detail)
+        self.ledger.error(response.url, reason, detail)
+
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Requests for the feed's new entries."""
         self.ledger.pages_fetched += 1
-        entries = parse_feed(response.body, response.url) if looks_like_feed(response.body) else []
-        if not entries:
-            self.ledger.error(response.url, "bad_feed", "no RSS/Atom entries found")
+        entries = read_feed(response.body, response.url)
+        if entries is None:
+            self._not_discovery(response, "bad_feed", "an RSS or Atom feed")
             return
+        self.ledger.discovery_pages += 1
+        if not entries:
+            logger.info("%s: the feed %s has no items", self.source.name, response.url)
         for entry in entries:
             request = self._article_request(entry, response.url)
             if request:
@@ -118,9 +129,10 @@ class SourceSpider(scrapy.Spider):
         """Requests for a sitemap's new entries and its child sitemaps."""
         self.ledger.pages_fetched += 1
         page = parse_sitemap(response.body, response.url)
-        if not page.entries and not page.sitemaps:
-            self.ledger.error(response.url, "bad_sitemap", "no <url> or <sitemap> entries found")
+        if not page.is_sitemap:
+            self._not_discovery(response, "bad_sitemap", "a sitemap (<urlset> or <sitemapindex>)")
             return
+        self.ledger.discovery_pages += 1
         for url in page.sitemaps:
             if self._sitemaps >= MAX_SITEMAPS:
                 break
@@ -138,6 +150,7 @@ class SourceSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[Request]:
         """Requests for a listing page's article links and, within max_depth, its next pages."""
         self.ledger.pages_fetched += 1
+        self.ledger.discovery_pages += 1
         page = parse_listing(response.body, response.url, self.source.article_patterns)
         depth = response.meta.get("pcm_depth", 0)
         for url in page.articles:

@@ -11,6 +11,8 @@ from pcm.errors import PcmError
 
 logger = logging.getLogger(__name__)
 
+MAX_ALERT_DAYS = 3660  # ten years of days, each checked against its baseline
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add `pcm alerts`."""
@@ -32,10 +34,13 @@ def handle(args: argparse.Namespace) -> int:
     """Store new alerts and print how many."""
     if args.days < 0:
         raise PcmError(f"--days must be 0 or more, got {args.days}")
-    from warehouse.connection import writer
+    if args.days > MAX_ALERT_DAYS:
+        raise PcmError(f"--days must be at most {MAX_ALERT_DAYS:,}, got {args.days}")
+    from warehouse.connection import has_snapshot, require_warehouse, writer
 
     cfg = config_from(args)
-    with writer(cfg) as con:
+    require_warehouse(cfg.db_path)  # a mistyped --db never creates an empty warehouse
+    with writer(cfg, publish=has_snapshot(cfg.db_path)) as con:
         ids = raise_alerts(con, cfg, days=args.days)
     print(f"{len(ids)} new alerts")
     return 0

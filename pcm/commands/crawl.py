@@ -42,8 +42,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Crawl, print one line per source, exit 1 when a source failed."""
     from crawler.run import crawl_all
+    from warehouse.connection import require_warehouse
 
     cfg = config_from(args)
+    require_warehouse(cfg.db_path)  # a mistyped --db never creates an empty warehouse
     summary = crawl_all(cfg, since=args.since, sources=args.source)
     for s in summary.sources:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted((s.errors_by_reason or {}).items()))

@@ -10,6 +10,8 @@ import os
 logger = logging.getLogger(__name__)
 
 NEWSMTSC_ENV = "PCM_NEWSMTSC"
+REAL_LABELS_ENV = "PCM_REAL_LABELS"
+DEFAULT_REAL_LABELS = "../shared/data/police-news-real"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +36,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--newsmtsc",
         metavar="DIR",
         help=f"NewsMTSC folder (default: ${NEWSMTSC_ENV}; skipped when unset)",
+    )
+    parser.add_argument(
+        "--real",
+        metavar="DIR",
+        help="also score real coverage: DIR holds the rebuilt article texts (an ignored "
+        "folder such as data/real/); labels from --labels",
+    )
+    parser.add_argument(
+        "--labels",
+        metavar="DIR",
+        help=f"real-coverage labels folder (default: ${REAL_LABELS_ENV}, else "
+        f"{DEFAULT_REAL_LABELS})",
+    )
+    parser.add_argument(
+        "--real-split",
+        choices=("test", "dev", "train", "all"),
+        default="test",
+        help="which part of the real articles to score (default: %(default)s; the test part "
+        "is read once per shipped model)",
     )
     parser.add_argument("--model", metavar="DIR", help="model folder (default: the shipped one)")
     parser.add_argument(
@@ -68,8 +89,45 @@ def format_report(result: dict) -> str:
             f"{row['macro_f1']:.3f} (accuracy {row['accuracy']:.3f}; VADER "
             f"{row.get('vader_macro_f1', float('nan')):.3f})"
         )
+    real = result.get("real")
+    if real:
+        lines += _real_lines(real)
     lines.append(f"({result['seconds']:.0f} s)")
     return "\n".join(lines)
+
+
+REAL_ROWS = (
+    ("voice accuracy", "voice_accuracy"),
+    ("topic micro-F1", "topic_micro_f1"),
+    ("stance macro-F1", "stance_macro_f1"),
+    ("ext. criticism as praise", "external_criticism_as_praise"),
+    ("article ext. agreement", "article_external_agreement"),
+)
+
+
+def _real_lines(real: dict) -> list[str]:
+    """The real-coverage block of the report: each figure with its 95% interval."""
+    lines = [
+        f"real coverage, {real['split']} part: {real['articles']} articles, "
+        f"{real['sentences']} labelled sentences ({real['unmatched_sentences']} not matched), "
+        f"{real['stance_pairs']} topic-matched pairs"
+    ]
+    for label, key in REAL_ROWS:
+        low, high = real["intervals"].get(key, [float("nan")] * 2)
+        value = real.get(key, float("nan"))
+        lines.append(f"  {label:<26}{value:.3f}   (95% {low:.3f}-{high:.3f})")
+    lines.append(
+        f"  topic precision {real['topic_precision']:.3f}, recall {real['topic_recall']:.3f}; "
+        f"external negative pairs {real['external_negative_pairs']}, read positive "
+        f"{real['external_negative_read_positive']}; article-topic pairs "
+        f"{real['article_external_pairs']}"
+    )
+    lines.append(
+        "  voice errors: " + ", ".join(f"{k} {v}" for k, v in real["voice_errors"].items())
+    )
+    if real["missing"]:
+        lines.append(f"  not rebuilt (left out): {', '.join(real['missing'])}")
+    return lines
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -80,5 +138,10 @@ def handle(args: argparse.Namespace) -> int:
     model = ConfidenceModel(args.model or MODEL_DIR, runtime=args.runtime)
     newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
     result = evaluate(model, args.corpus, newsmtsc, args.split)
+    if args.real:
+        from sentiment.real_coverage import evaluate_real
+
+        labels = args.labels or os.environ.get(REAL_LABELS_ENV) or DEFAULT_REAL_LABELS
+        result["real"] = evaluate_real(model, args.real, labels, args.real_split)
     print(json.dumps(result, indent=2) if args.json else format_report(result))
     return 0

@@ -6,7 +6,7 @@ import argparse
 import logging
 
 from pcm.cli import add_config_args, config_from
-from warehouse.connection import writer
+from warehouse.connection import has_snapshot, writer
 from warehouse.migrate import migrate
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Create or migrate the warehouse and print what was applied."""
     cfg = config_from(args)
-    with writer(cfg, run_migrations=False) as con:
+    with writer(cfg, run_migrations=False, publish=has_snapshot(cfg.db_path)) as con:
         applied = migrate(con)
     if applied:
         print(f"{cfg.db_path}: applied {len(applied)} migration(s): {', '.join(applied)}")

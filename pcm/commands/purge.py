@@ -6,18 +6,14 @@ import argparse
 import logging
 from datetime import UTC, datetime
 
+from pcm.argtypes import whole_number
 from pcm.cli import add_config_args, config_from
-from warehouse.connection import reader, writer
+from pcm.config import MAX_DAYS
+from warehouse.connection import reader, require_warehouse, writer
 from warehouse.retention import plan_purge, purge_text
+from warehouse.rewrite import rewrite
 
 logger = logging.getLogger(__name__)
-
-
-def _days(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of days, got {text}")
-    return value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,12 +22,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "purge",
         help="remove passage text older than the retention period",
         description="Set the text of passages of articles published (else fetched) more than "
-        "retention.text_days ago to NULL. Scores, voices, titles and URLs stay. The nightly "
-        "job does this too.",
+        "retention.text_days ago to NULL, then rewrite the warehouse file (and its published "
+        "snapshot) so that the removed text is gone from the disk file too. Scores, voices, "
+        "titles and URLs stay. The nightly job does this too.",
     )
     parser.add_argument("--dry-run", action="store_true", help="only count what would be removed")
     parser.add_argument(
-        "--days", type=_days, metavar="N", help="keep text N days (default: retention.text_days)"
+        "--days",
+        type=whole_number(1, MAX_DAYS, "days"),
+        metavar="N",
+        help=f"keep text N days (default: retention.text_days; 1 to {MAX_DAYS:,})",
     )
     add_config_args(parser)
     parser.set_defaults(func=run)
@@ -40,6 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Purge (or count, with --dry-run) old passage text and print the counts."""
     cfg = config_from(args)
+    require_warehouse(cfg.db_path)  # a mistyped --db never creates an empty warehouse
     days = args.days or cfg.retention.text_days
     now = datetime.now(UTC)
     if args.dry_run:
@@ -53,8 +54,11 @@ def run(args: argparse.Namespace) -> int:
     with writer(cfg) as con:
         plan = plan_purge(con, now, days)
         removed = purge_text(con, now, days)
+    # Nulled text keeps its bytes in freed blocks until the file is rewritten.
+    sizes = rewrite(cfg)
     print(
         f"removed the text of {removed} passages in {plan.articles} articles dated before "
-        f"{plan.cutoff:%Y-%m-%d} ({days} days)"
+        f"{plan.cutoff:%Y-%m-%d} ({days} days); rewrote the warehouse file "
+        f"({sizes.before:,} -> {sizes.after:,} bytes)"
     )
     return 0

@@ -31,10 +31,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Score and print how many passages were scored."""
     from sentiment.scoring import score_pending
+    from warehouse.connection import refresh_snapshot, require_warehouse
     from warehouse.materialized import refresh_if_stale
 
     cfg = config_from(args)
+    require_warehouse(cfg.db_path)  # a mistyped --db never creates an empty warehouse
     done = score_pending(cfg, rescore=args.rescore, progress=not args.no_progress)
     refresh_if_stale(cfg)  # the dashboard's copy of passage_scores
+    refresh_snapshot(cfg)  # what analysts and the dashboard read, when published
     print(f"{cfg.db_path}: scored {done} passage(s)")
     return 0

@@ -6,17 +6,18 @@ import argparse
 import logging
 import sys
 
+from pcm.argtypes import seconds, whole_number
 from pcm.cli import add_config_args, config_from
-from warehouse.analyst import FORMATS, format_result, run_query
+from pcm.config import MAX_QUERY_TIMEOUT_S
+from warehouse.analyst import (
+    DEFAULT_MAX_ROWS,
+    FORMATS,
+    MAX_ROWS_CEILING,
+    format_result,
+    run_query,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
-    return value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,8 +26,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "sql",
         help="run a read-only SQL query on the warehouse",
         description="Run one read-only query (SELECT, EXPLAIN, DESCRIBE, SHOW ...) on the "
-        "warehouse. File access, ATTACH, extensions, writes and SET are refused; the query is "
-        "stopped after warehouse.query_timeout_s seconds (or --timeout).",
+        "warehouse's published snapshot (never blocking the nightly job). File access, ATTACH, "
+        "extensions, writes, SET and functions that show paths or settings are refused; the "
+        "query is stopped after warehouse.query_timeout_s seconds (or --timeout, at most "
+        f"{MAX_QUERY_TIMEOUT_S:g}), within warehouse.query_memory_limit and "
+        "warehouse.query_temp_limit, and returns at most --max-rows rows.",
     )
     parser.add_argument(
         "query",
@@ -38,9 +42,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=_seconds,
+        type=seconds(MAX_QUERY_TIMEOUT_S),
         metavar="SECONDS",
-        help="stop the query after this long (default: warehouse.query_timeout_s)",
+        help="stop the query after this long (default: warehouse.query_timeout_s; "
+        f"at most {MAX_QUERY_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=whole_number(1, MAX_ROWS_CEILING, "rows"),
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"return at most N rows (default {DEFAULT_MAX_ROWS:,}; at most "
+        f"{MAX_ROWS_CEILING:,}; use `pcm export` for whole tables)",
     )
     add_config_args(parser)
     parser.set_defaults(func=run)
@@ -51,6 +64,19 @@ def run(args: argparse.Namespace) -> int:
     cfg = config_from(args)
     query = sys.stdin.read() if args.query == "-" else args.query
     timeout = args.timeout or cfg.warehouse.query_timeout_s
-    result = run_query(cfg.db_path, query, timeout, cfg.warehouse.query_memory_limit)
+    result = run_query(
+        cfg.db_path,
+        query,
+        timeout,
+        cfg.warehouse.query_memory_limit,
+        max_rows=args.max_rows,
+        temp_limit=cfg.warehouse.query_temp_limit,
+    )
     sys.stdout.write(format_result(result, args.format))
+    if result.truncated:
+        print(
+            f"pcm sql: showing the first {args.max_rows:,} rows; more matched (raise "
+            "--max-rows, narrow the query, or use `pcm export` for whole tables)",
+            file=sys.stderr,
+        )
     return 0

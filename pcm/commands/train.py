@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from dataclasses import replace
 
 from pcm.cli import add_config_args, config_from
 from pcm.errors import PcmError
@@ -55,6 +56,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="use only the first N NewsMTSC sentences (quick runs)",
     )
     parser.add_argument(
+        "--real",
+        metavar="DIR",
+        help="rebuilt real-coverage articles (an ignored folder such as data/real/): train on "
+        "the train part of sentiment/data/real_split.json too (with --adapt or --heads-only)",
+    )
+    parser.add_argument(
+        "--labels",
+        metavar="DIR",
+        help="real-coverage labels folder (default: $PCM_REAL_LABELS, else "
+        "../shared/data/police-news-real)",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--adapt",
+        metavar="BASE",
+        help="continue from the trained model in BASE: a low-rank update to its encoder "
+        "layers and its heads, then --heads-only's refit (needs --real)",
+    )
+    mode.add_argument(
+        "--heads-only",
+        action="store_true",
+        help="refit the heads of the model in --out on its frozen encoder (corpus, NewsMTSC "
+        "and --real's train part) and calibrate its stance on the real dev part",
+    )
+    parser.add_argument(
         "--corrections",
         action="store_true",
         help="also learn from the analysts' corrections in the warehouse (--db, else $PCM_DB)",
@@ -63,9 +89,58 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=handle)
 
 
+def _real_labels(args: argparse.Namespace) -> str:
+    from pcm.commands.evaluate import DEFAULT_REAL_LABELS, REAL_LABELS_ENV
+
+    return args.labels or os.environ.get(REAL_LABELS_ENV) or DEFAULT_REAL_LABELS
+
+
+def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
+    """`--adapt BASE` or `--heads-only`: continue from a trained model."""
+    from pathlib import Path
+
+    if args.adapt:
+        from sentiment.adapt import AdaptSettings, adapt_model
+
+        if not args.real:
+            raise PcmError("--adapt needs --real DIR (the rebuilt real-coverage articles)")
+        if not Path(args.adapt, "model.json").is_file():
+            raise PcmError(f"{args.adapt}: not a model folder (no model.json); give --adapt BASE")
+        settings = AdaptSettings()
+        if args.epochs is not None:
+            settings = replace(settings, epochs=args.epochs)
+        if args.seed is not None:
+            settings = replace(settings, seed=args.seed)
+        report = adapt_model(
+            args.adapt,
+            args.out,
+            args.real,
+            _real_labels(args),
+            args.corpus,
+            newsmtsc,
+            settings,
+            progress=print,
+        )
+    else:
+        from sentiment.heads_refit import refit_heads
+
+        if not Path(args.out, "model.json").is_file():
+            raise PcmError(f"{args.out}: not a model folder (no model.json); give --out DIR")
+        report = refit_heads(
+            args.out,
+            args.corpus,
+            newsmtsc,
+            args.real,
+            _real_labels(args) if args.real else None,
+            args.seed if args.seed is not None else 13,
+            progress=print,
+        )
+    print(f"model version {report['version']} -> {args.out}")
+    return 0
+
+
 def handle(args: argparse.Namespace) -> int:
     """Train and print where the model went and its dev figures."""
-    from dataclasses import replace
 
     from sentiment.train import Settings
     from sentiment.training import train_model
@@ -80,6 +155,8 @@ def handle(args: argparse.Namespace) -> int:
     if args.seed is not None:
         settings = replace(settings, seed=args.seed)
     newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
+    if args.adapt or args.heads_only:
+        return _adapt_or_refit(args, newsmtsc)
     corrections = None
     if args.corrections:
         from sentiment.feedback import read_corrections

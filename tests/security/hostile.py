@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,7 @@ class Route:
     body: bytes = b""
     content_type: str | None = HTML
     location: str | None = None  # sent as Location (a redirect)
+    delay_s: float = 0.0  # wait this long before answering (a slow page)
 
 
 class HostileServer(ThreadingHTTPServer):
@@ -50,6 +52,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.log.add(
             RequestRecord("GET", self.path, self.headers.get("User-Agent", ""), route.status)
         )
+        if route.delay_s:
+            time.sleep(route.delay_s)
         self.send_response(route.status)
         if route.content_type:
             self.send_header("Content-Type", route.content_type)
@@ -75,13 +79,32 @@ def serve() -> Iterator[HostileServer]:
         thread.join(timeout=5)
 
 
-def article_page(title: str, canonical: str | None = None) -> bytes:
-    """A relevant news article (it names the sample force), with an optional rel=canonical."""
+def article_page(
+    title: str,
+    canonical: str | None = None,
+    published: str = "2025-06-03T09:30:00+01:00",
+    paragraphs: tuple[str, ...] = TEST_PARAGRAPHS,
+) -> bytes:
+    """A relevant news article (it names the sample force), with an optional rel=canonical,
+    its publication time (ISO 8601) and its paragraphs after the title's."""
     link = f'<link rel="canonical" href="{html.escape(canonical)}">' if canonical else ""
-    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in (title + ".", *TEST_PARAGRAPHS))
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in (title + ".", *paragraphs))
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>{link}"
-        '<meta property="article:published_time" content="2025-06-03T09:30:00+01:00"></head>'
-        f"<body><article><h1>{html.escape(title)}</h1>{paragraphs}</article></body></html>"
+        f'<meta property="article:published_time" content="{html.escape(published)}"></head>'
+        f"<body><article><h1>{html.escape(title)}</h1>{body}</article></body></html>"
+    ).encode()
+
+
+def rss(links: list[str], published: str = "Tue, 03 Jun 2025 09:30:00 +0100") -> bytes:
+    """An RSS 2.0 feed listing `links`, each item dated `published` (RFC 822)."""
+    items = "".join(
+        f"<item><title>Story {i}</title><link>{html.escape(link)}</link>"
+        f"<pubDate>{published}</pubDate></item>"
+        for i, link in enumerate(links)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Hostile'
+        f"</title><link>http://x/</link><description>d</description>{items}</channel></rss>"
     ).encode()

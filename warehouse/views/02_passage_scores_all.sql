@@ -1,8 +1,10 @@
--- One row per (passage, topic) as the dashboard and exports should see it: each passage's scores
--- from the newest model that has looked at it, with analysts' corrections applied on top, for
--- original (non-duplicate) articles only. While a new model is part-way through re-scoring,
--- passages it has not reached yet keep the older model's scores (see `model_version`).
-CREATE OR REPLACE VIEW passage_scores AS
+-- One row per (passage, topic) whatever force the passage is about (`target`: force,
+-- other_force, national): each passage's scores from the newest model that has looked at it,
+-- with analysts' corrections applied on top, for original (non-duplicate) articles only. An
+-- uncertain stance (withheld by the model) has label neutral and counts as score 0. While a
+-- new model is part-way through re-scoring, passages it has not reached yet keep the older
+-- model's scores (see `model_version`). `passage_scores` keeps the configured force's rows.
+CREATE OR REPLACE VIEW passage_scores_all AS
 WITH latest_feedback AS (
     -- the newest correction per passage, field and topic
     SELECT *
@@ -23,10 +25,17 @@ passage_model AS (
     ) = 1
 ),
 model_rows AS (
-    SELECT s.passage_id, s.topic, s.label, s.score, s.p_positive, s.p_neutral, s.p_negative,
-           s.model_version, FALSE AS added
+    SELECT s.passage_id, s.topic, s.label,
+           CASE WHEN coalesce(s.uncertain, FALSE) THEN 0.0 ELSE s.score END AS score,
+           s.p_positive, s.p_neutral, s.p_negative, s.model_version, FALSE AS added
     FROM scores AS s
     JOIN passage_model AS pm USING (passage_id, model_version)
+),
+targets AS (
+    -- the target force the newest model's run gave each passage (NULL before targets: force)
+    SELECT pm.passage_id, coalesce(sp.target, 'force') AS target
+    FROM passage_model AS pm
+    LEFT JOIN scored_passages AS sp USING (passage_id, model_version)
 ),
 added AS (
     -- topics an analyst added that the model did not find; new_value is their stance
@@ -75,7 +84,7 @@ kept AS (
                             AND g.topic = f.topic AND g.created_at > f.created_at)
     )
 )
-SELECT k.passage_id, p.article_id, p.position, k.topic, k.label, k.score,
+SELECT k.passage_id, p.article_id, p.position, k.topic, k.label, k.score, t.target,
        k.p_positive, k.p_neutral, k.p_negative,
        coalesce(v.new_value, p.voice) AS voice, p.speaker,
        k.corrected OR v.id IS NOT NULL AS corrected,
@@ -86,4 +95,5 @@ FROM kept AS k
 JOIN passages AS p ON p.id = k.passage_id
 JOIN articles AS a ON a.id = p.article_id
 LEFT JOIN latest_feedback AS v ON v.field = 'voice' AND v.passage_id = k.passage_id
+LEFT JOIN targets AS t ON t.passage_id = k.passage_id
 WHERE a.duplicate_of IS NULL;

@@ -1,0 +1,174 @@
+"""`pcm train --adapt`: continue training the shipped model on real coverage, low-rank.
+
+The shipped encoder layers stay as they are; a low-rank update to each dense layer
+(`sentiment.lora`) and the heads are trained on the corpus train split (every setting), the
+real-coverage train part and NewsMTSC train, with the epoch picked on the corpus dev split
+together with the real dev part and the NewsMTSC held-out tenth. Then the heads are refitted
+and the stance calibrated (`sentiment.heads_refit`). The real test part is never read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+
+from pcm.config import TOPICS
+from sentiment.corpus import DATA_DIR, Passage, load_split, read_corpus
+from sentiment.encoder import load_encoder
+from sentiment.lora import load_update, save, wrap
+from sentiment.model import HEADS_FILE, LAYERS_FILE, META_FILE, NUM_THREADS, model_version
+from sentiment.newsmtsc import TRAIN_FILE
+from sentiment.train import Settings, TrainData, Trainer, cache_lower, set_seed
+from sentiment.training import _add_corpus, _add_newsmtsc, _dev_metrics
+
+logger = logging.getLogger(__name__)
+
+REAL_WEIGHT = 3.0  # loss weight of a real-coverage pair (corpus pairs: 2, NewsMTSC: 1)
+
+
+@dataclass(frozen=True)
+class AdaptSettings:
+    """Hyper-parameters of the low-rank continued training."""
+
+    rank: int = 16
+    alpha: float = 32.0
+    epochs: int = 3
+    lr: float = 2e-4
+    lr_heads: float = 5e-4
+    seed: int = 13
+
+
+def _real_passages(labels_dir, real_dir, files: list[str]) -> list[Passage]:
+    from sentiment.real_coverage import real_sentences
+
+    return [
+        Passage(f"real-{s.file}-{k}", s.text, s.topics, s.voice, None, (), "real")
+        for k, s in enumerate(real_sentences(labels_dir, real_dir, files))
+    ]
+
+
+def adapt_model(
+    base_dir: str | Path,
+    out_dir: str | Path,
+    real_dir: str | Path,
+    labels_dir: str | Path,
+    corpus_dir: str | Path = DATA_DIR,
+    newsmtsc_dir: str | Path | None = None,
+    settings: AdaptSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+    real_split_file: str | Path | None = None,
+) -> dict:
+    """Write to `out_dir` the model of `base_dir` adapted to real coverage.
+
+    Args:
+        base_dir: the trained model folder to start from (its files are copied, never changed).
+        out_dir: the folder to write (created; may equal `base_dir` to adapt in place).
+        real_dir: rebuilt real articles.
+        labels_dir: the real-coverage labels folder.
+        corpus_dir: the labelled corpus.
+        newsmtsc_dir: NewsMTSC folder with `train.jsonl`, or None.
+        settings: hyper-parameters.
+        progress: called with one-line status messages.
+        real_split_file: the real articles' split (default `sentiment/data/real_split.json`).
+
+    Returns:
+        The training report (stored in `model.json` under `adapt`).
+    """
+    from sentiment.heads_refit import refit_heads
+    from sentiment.real_coverage import load_split as real_split
+
+    s = settings or AdaptSettings()
+    say = progress or (lambda line: logger.info("%s", line))
+    started = time.monotonic()
+    torch.set_num_threads(NUM_THREADS)
+    set_seed(s.seed)
+    base, out = Path(base_dir), Path(out_dir)
+    if base.resolve() != out.resolve():
+        shutil.copytree(base, out, dirs_exist_ok=True)
+    meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
+    train_settings = replace(
+        Settings(**meta["settings"]),
+        trainable_layers=6,
+        epochs=s.epochs,
+        lr_layers=s.lr,
+        lr_heads=s.lr_heads,
+        seed=s.seed,
+    )
+    corpus = load_split(read_corpus(corpus_dir), corpus_dir)
+    split = real_split(real_split_file) if real_split_file else real_split()
+    real_train = _real_passages(labels_dir, real_dir, split["train"])
+    real_dev = _real_passages(labels_dir, real_dir, split["dev"])
+    data = TrainData()
+    _add_corpus(data, corpus["train"], train_settings.corpus_weight, train=True)
+    _add_corpus(data, real_train, REAL_WEIGHT, train=True)
+    dev_passages = corpus["dev"] + real_dev
+    dev_texts, dev_items = _add_corpus(data, dev_passages, 1.0, train=False)
+    nm_dev = []
+    if newsmtsc_dir:
+        path = Path(newsmtsc_dir)
+        path = path / TRAIN_FILE if path.is_dir() else path
+        nm_dev = _add_newsmtsc(data, path, None)
+    say(
+        f"adapting: {len(data.texts)} texts, {len(data.stance)} stance pairs "
+        f"(real train {len(real_train)} sentences), dev {len(dev_passages)} passages"
+    )
+    tokenizer, encoder = load_encoder()
+    # the shipped layers without any earlier update: an earlier update is where this one
+    # starts from, so the saved update is always the whole change to the shipped layers
+    encoder.load_state_dict(
+        {k: v.float() for k, v in load_file(out / LAYERS_FILE).items()}, strict=False
+    )
+    cached = cache_lower(encoder, tokenizer, data.texts, 0, train_settings.max_tokens)
+    trainer = Trainer(encoder, train_settings)
+    trainer.heads.load_state_dict({k: v.float() for k, v in load_file(out / HEADS_FILE).items()})
+    wrap(trainer.top, s.rank, s.alpha, start=load_update(out))
+    gold = np.array([[1.0 if t in p.topics else 0.0 for t in TOPICS] for p in dev_passages])
+
+    def dev_score(tr: Trainer) -> float:
+        metrics = _dev_metrics(tr, cached, dev_texts, dev_items, nm_dev, gold)
+        return float(np.mean(list(metrics.values())))
+
+    history = trainer.fit(data, cached, dev_score, say)
+    save(trainer.top, out)
+    save_file(
+        {k: v.detach().float().contiguous() for k, v in trainer.heads.state_dict().items()},
+        str(out / HEADS_FILE),
+    )
+    report = {
+        "settings": {**s.__dict__, "real_weight": REAL_WEIGHT},
+        "data": {
+            "texts": len(data.texts),
+            "stance_pairs": len(data.stance),
+            "real_train_sentences": len(real_train),
+            "real_dev_sentences": len(real_dev),
+            "newsmtsc_train": TRAIN_FILE if newsmtsc_dir else None,
+        },
+        "history": {k: v for k, v in history.items() if k != "seconds"},
+    }
+    meta["adapt"] = report
+    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    say(f"low-rank update trained in {history['seconds']:.0f} s; refitting the heads")
+    refit = refit_heads(
+        out,
+        corpus_dir,
+        newsmtsc_dir,
+        real_dir,
+        labels_dir,
+        s.seed,
+        say,
+        real_split_file=real_split_file,
+    )
+    return report | {
+        "heads_refit": refit,
+        "version": model_version(out),
+        "seconds": round(time.monotonic() - started, 1),
+    }

@@ -1,0 +1,268 @@
+"""Article-structure rules on constructed text: headlines, reported findings, the publisher's
+voice, speaker names, furniture and which force a passage is about (no model)."""
+
+import pytest
+
+from sentiment.article_voice import headline_voice, is_headline, reports_finding
+from sentiment.force_target import ForceTargeter
+from sentiment.furniture import furniture_kind
+from sentiment.segment import segment_article
+from sentiment.textcheck import skip_reason
+
+ALIASES = ["Wexmoor Constabulary", "Wexmoor Police"]
+
+
+def voices(text, kind=None, headline=False, aliases=ALIASES):
+    return [
+        (s.voice, s.speaker)
+        for s in segment_article(text, [], aliases, source_kind=kind, headline=headline)
+    ]
+
+
+# -- headlines ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police chiefs praised as force achieves outstanding rating", True),
+        ("Wexmoor force branded failing by inspectors", True),
+        ("The force said it was reviewing every case.", False),  # a sentence, not a headline
+        (" ".join(["word"] * 30), False),  # too long for a headline
+    ],
+)
+def test_is_headline(text, expected):
+    assert is_headline(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_voice", "voice"),
+    [
+        # a passive compliment in a headline is the journalist's framing
+        ("Police chiefs praised as force achieves outstanding rating", "force", "media"),
+        ("Wexmoor Police becomes first force branded failing", "force", "media"),
+        # a finding by inspectors, or a quoted grade, is the inspectorate's
+        ("Wexmoor Police given top rating by inspectors", "media", "inspectorate"),
+        ("Watchdog finds Wexmoor Police failed victims", "media", "inspectorate"),
+        ("Two forces 'require improvement'", "media", "inspectorate"),
+        # a speech verb keeps the speaker the rules found
+        ("Chief constable admits force let victims down", "force", "force"),
+        ("Commissioner says 101 waits are unacceptable", "pcc", "pcc"),
+    ],
+)
+def test_headline_voice(text, rule_voice, voice):
+    assert headline_voice(text, rule_voice) == voice
+
+
+def test_headline_rule_applies_to_the_first_paragraph_only():
+    text = "Police chiefs praised as force improves\n\nPolice chiefs praised the new team"
+    assert voices(text, headline=True)[0][0] == "media"
+    assert voices(text, headline=False)[0][0] == "force"
+
+
+# -- findings reported without a quote -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wexmoor Constabulary has been rated outstanding by Government inspectors.",
+        "The force received two good grades from His Majesty's Inspectorate.",
+        "Inspectors found the force did not record the grounds for searches.",
+        "HMICFRS has removed the force from its enhanced monitoring.",
+        "The force was graded 'requires improvement' for investigating crime.",
+    ],
+)
+def test_reported_findings_are_the_inspectorate_s(text):
+    assert reports_finding(text)
+    assert [v for v, _ in voices(text)] == ["inspectorate"]
+
+
+def test_a_report_s_findings_are_the_inspectorate_s_in_a_watchdog_story():
+    finding = "A damning report has found that victims were left at risk."
+    assert not reports_finding(finding)  # on its own, a report is the journalist's source
+    assert reports_finding(finding, watchdog_article=True)
+    text = f"The watchdog inspected Wexmoor Police in May.\n\n{finding}"
+    assert [v for v, _ in voices(text)][1] == "inspectorate"
+    assert voices(finding) == [("media", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officers arrested a man in Ashby on Friday.",
+        "A report by the ethics panel said body cameras should be mandatory.",
+        "The report will be discussed at the next meeting.",
+    ],
+)
+def test_other_narration_is_not_a_finding(text):
+    assert not reports_finding(text)
+
+
+# -- the publisher's voice -------------------------------------------------------------------
+
+
+def test_statement_page_narration_is_the_publisher_s():
+    text = "We have answered more 101 calls this year.\n\nOfficers arrested a man on Friday."
+    assert voices(text, kind="force_statement") == [("force", None), ("force", None)]
+    assert voices(text, kind="pcc_statement")[0] == ("pcc", None)
+    assert voices(text, kind="local_news")[0] == ("media", None)
+    assert voices(text)[0] == ("media", None)
+
+
+def test_statement_page_quotes_people_by_name_as_its_own():
+    text = 'Chairman Mike Harrow said: "Every officer who wants a Taser should have one."'
+    assert voices(text, kind="force_statement") == [("force", "Mike Harrow")]
+    assert voices(text, kind="local_news") == [("public", "Mike Harrow")]
+
+
+def test_a_finding_on_a_statement_page_stays_the_inspectorate_s():
+    text = "Inspectors found the force did not record the grounds for searches."
+    assert [v for v, _ in voices(text, kind="force_statement")] == ["inspectorate"]
+
+
+# -- speaker names ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "voice", "speaker"),
+    [
+        (
+            "His Majesty's Inspector of Constabulary Roy Wilshaw said the force was improving.",
+            "inspectorate",
+            "Roy Wilshaw",
+        ),
+        (
+            'Following the rating Chief Constable Lee Freeland said: "My officers deserve it."',
+            "force",
+            "Lee Freeland",
+        ),
+        (
+            'Chief Constable of Wexmoor Police, Matt Jenks said: "Knife crime is a concern."',
+            "force",
+            "Matt Jenks",
+        ),
+        (
+            "Detective Inspector Richard Webb, who led the week of action, said it had worked.",
+            "force",
+            "Richard Webb",
+        ),
+        (
+            "Dr John Topman told the paper that children as young as ten were stopped.",
+            "public",
+            "John Topman",
+        ),
+        (
+            'IPCC Commissioner Cindy Batts said: "Taser use must be justified."',
+            "inspectorate",
+            "Cindy Batts",
+        ),
+        (
+            "Policing Board member Daniel Cross said the delay was unacceptable.",
+            "government",
+            "Daniel Cross",
+        ),
+    ],
+)
+def test_speaker_names_and_roles(text, voice, speaker):
+    assert voices(text)[0] == (voice, speaker)
+
+
+def test_an_adverb_or_honorific_is_never_a_speaker():
+    text = 'Worryingly, the report said: "Records were incomplete."'
+    assert all(s not in ("Worryingly", "Majesty") for _, s in voices(text))
+
+
+def test_a_later_surname_finds_the_role_given_earlier():
+    text = (
+        "Roy Wilshaw, HM Inspector of Constabulary, said the force had improved.\n\n"
+        "Mr Wilshaw said he wanted to congratulate the force.\n\n"
+        "He said officers should be applauded."
+    )
+    assert [v for v, _ in voices(text)] == ["inspectorate"] * 3
+
+
+def test_a_person_named_as_an_object_is_remembered_for_later():
+    text = (
+        "Councillor Ann Sims asked Wexmoor Police and Crime Commissioner Sir Graham Brightwell "
+        "about the issue.\n\n"
+        'Sir Graham said: "This is something we need to look at."'
+    )
+    assert voices(text)[1] == ("pcc", "Graham Brightwell")
+
+
+# -- furniture -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Sean Price was sacked in 2012 Credit: Owen Humphries/PA", "credit"),
+        ("(Image: Getty)", "credit"),
+        ("police-car-wexmoor.jpg", "file_name"),
+        ("By Jane Smith", "byline"),
+        ("John Simpson, Crime Correspondent", "byline"),
+        ("READ MORE: Shop owner arrested after burglary", "promo"),
+        ("Sign up to our daily newsletter", "promo"),
+        ("Friday, 27th September 2019, 6:00 am", "dateline"),
+        ("Media response", "label"),
+        ("Chief Constable Mark Webber", "caption"),
+    ],
+)
+def test_furniture_kinds(text, kind):
+    assert furniture_kind(text) == kind
+    assert skip_reason(text) == "furniture"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police clear probe",  # a three-word headline
+        "Chief Constable Daniel Okafor Praises Eastmere Officers",
+        "The photo was shared thousands of times, the force said.",
+        "'Improve further'",  # a quoted sub-heading
+        "What was judged?",
+    ],
+)
+def test_content_is_not_furniture(text):
+    assert furniture_kind(text) is None
+
+
+# -- target force ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def targeter():
+    return ForceTargeter("Wexmoor Constabulary", ["Wexmoor Police"], ["Ashby"])
+
+
+@pytest.mark.parametrize(
+    ("text", "has_topics", "previous", "target"),
+    [
+        ("Wexmoor Police answered 90% of 999 calls in ten seconds.", True, None, "force"),
+        ("Wexmoor police were praised for their response.", True, None, "force"),
+        ("Ashby police officers patrolled the town.", True, None, "force"),
+        # naming our force beside another keeps it ours
+        (
+            "Wexmoor Constabulary and Suffolk Constabulary share a control room.",
+            True,
+            None,
+            "force",
+        ),
+        ("Suffolk Constabulary was rated inadequate.", True, None, "other_force"),
+        ("The Met has been placed in special measures.", True, None, "other_force"),
+        ("Police Scotland closed 29 counters.", True, None, "other_force"),
+        ("Devon and Cornwall Police cut its 101 waits.", True, None, "other_force"),
+        ("Forces across England and Wales missed the target.", True, None, "national"),
+        ("Nationally, confidence in policing fell to 46 per cent.", True, None, "national"),
+        ("It also said its officers had made progress.", True, "other_force", "other_force"),
+        ("The weather was cold.", False, None, "none"),
+        ("Officers must improve how they update victims.", True, None, "force"),
+    ],
+)
+def test_target(targeter, text, has_topics, previous, target):
+    assert targeter.target(text, has_topics, previous) == target
+
+
+def test_police_words_that_are_not_force_names(targeter):
+    assert targeter.other_forces("The Police Federation and Neighbourhood Police teams met.") == []

@@ -1,0 +1,277 @@
+"""Real-coverage evaluation: the fixed split, sentence matching and the figures, on articles
+written for this test in the labels' format (no third-party text), plus low-rank updates."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from sentiment.lora import LORA_FILE, LoRALinear, merge, save, wrap
+from sentiment.real_coverage import (
+    SPLIT_FILE,
+    Article,
+    Sentence,
+    bootstrap,
+    evaluate_real,
+    force_config,
+    load_split,
+    make_split,
+    match_article,
+    read_labels,
+    real_sentences,
+    sentence_digest,
+)
+
+SHARED_LABELS = Path(__file__).resolve().parents[2] / "shared" / "data" / "police-news-real"
+
+# Two invented articles: (file, force, kind, paragraphs of (sentence, voice, {topic: stance})).
+ARTICLES = [
+    (
+        "t-01.txt",
+        "Wexmoor Constabulary",
+        "local_news",
+        [
+            [
+                (
+                    "Wexmoor Police rated inadequate by inspectors",
+                    "inspectorate",
+                    {"general": "negative"},
+                )
+            ],
+            [
+                (
+                    "Inspectors found that victims were not kept updated about their cases.",
+                    "inspectorate",
+                    {"victim_updates": "negative"},
+                ),
+                ("The report was published on Tuesday.", "media", {}),
+            ],
+            [
+                (
+                    'Chief Constable Ann Hale said: "We have already hired more call handlers."',
+                    "force",
+                    {"emergency_response": "positive"},
+                )
+            ],
+        ],
+    ),
+    (
+        "t-02.txt",
+        "Wexmoor Constabulary",
+        "force_statement",
+        [
+            [
+                (
+                    "Response times improve across Wexmoor",
+                    "force",
+                    {"emergency_response": "positive"},
+                )
+            ],
+            [
+                (
+                    "We answered nine in ten emergency calls within ten seconds last month.",
+                    "force",
+                    {"emergency_response": "positive"},
+                )
+            ],
+        ],
+    ),
+]
+
+
+def write_fixture(root: Path) -> tuple[Path, Path, Path]:
+    """Labels folder, rebuilt-text folder and a split file for `ARTICLES`."""
+    labels, texts = root / "labels", root / "real"
+    labels.mkdir()
+    texts.mkdir()
+    rows, tsv = [], []
+    for file, force, kind, paragraphs in ARTICLES:
+        body = []
+        for pi, sentences in enumerate(paragraphs):
+            paragraph = " ".join(s for s, _, _ in sentences)
+            body.append(paragraph)
+            for si, (sentence, voice, topics) in enumerate(sentences):
+                rows.append(
+                    {
+                        "file": file,
+                        "url": f"https://example.org/{file}",
+                        "title": paragraphs[0][0][0],
+                        "force": force,
+                        "kind": kind,
+                        "para": pi,
+                        "sid": si,
+                        "start": paragraph.index(sentence),
+                        "len": len(sentence),
+                        "sha": sentence_digest(sentence),
+                        "voice": voice,
+                        "topics": [[t, s, ""] for t, s in topics.items()],
+                    }
+                )
+        (texts / file).write_text("\n\n".join(body) + "\n", encoding="utf-8")
+        tsv.append([file, "emergency_response", "positive", "positive", "1", "2"])
+    (labels / "labels.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+    )
+    with (labels / "articles.tsv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, delimiter="\t")
+        out.writerow(["file", "topic", "stance_external", "stance_all", "n_external", "n_all"])
+        out.writerows(tsv)
+    split = root / "split.json"
+    split.write_text(json.dumps({"train": ["t-02.txt"], "dev": [], "test": ["t-01.txt"]}))
+    return labels, texts, split
+
+
+def test_read_labels_and_sentences(tmp_path):
+    labels, texts, _ = write_fixture(tmp_path)
+    articles = read_labels(labels)
+    assert list(articles) == ["t-01.txt", "t-02.txt"]
+    assert articles["t-01.txt"].sentences[1].topics == {"victim_updates": "negative"}
+    # only articles with external voices on a topic have an external stance
+    assert articles["t-01.txt"].external == {"emergency_response": "positive"}
+    found = real_sentences(labels, texts, ["t-01.txt", "missing.txt"])
+    assert [s.text for s in found][:2] == [
+        "Wexmoor Police rated inadequate by inspectors",
+        "Inspectors found that victims were not kept updated about their cases.",
+    ]
+    assert len(found) == 4  # the article that was not rebuilt is left out
+
+
+def test_make_split_is_by_article_stratified_and_disjoint(tmp_path):
+    labels, _, _ = write_fixture(tmp_path)
+    split = make_split(read_labels(labels))
+    assert sorted(f for part in split.values() for f in part) == ["t-01.txt", "t-02.txt"]
+    assert set(split) == {"train", "dev", "test"}
+
+
+@pytest.mark.skipif(not SHARED_LABELS.is_dir(), reason="shared real-coverage labels absent")
+def test_recorded_split_is_the_one_make_split_deals():
+    stored = load_split(SPLIT_FILE)
+    assert stored == make_split(read_labels(SHARED_LABELS))
+    names = [f for part in stored.values() for f in part]
+    assert len(names) == len(set(names)) == 100
+    assert (len(stored["train"]), len(stored["dev"]), len(stored["test"])) == (60, 20, 20)
+
+
+def test_match_article_takes_the_passage_that_overlaps_most():
+    art = Article("x.txt", "u", "t", "Wexmoor Constabulary", "local_news")
+    sentence = "Officers were praised."
+    art.sentences = [
+        Sentence("x.txt", 0, 15, len(sentence), sentence_digest(sentence), "media", {}, {})
+    ]
+    text = "First sentence. Officers were praised."
+    result = {
+        "passages": [
+            {"paragraph": 0, "text": "First sentence.", "voice": "media", "topics": []},
+            {
+                "paragraph": 0,
+                "text": "Officers were praised.",
+                "voice": "force",
+                "target": "force",
+                "topics": [{"topic": "general", "label": "positive", "score": 0.9}],
+            },
+        ]
+    }
+    (m,) = match_article(art, text, result)
+    assert (m.voice, m.topics, m.target) == ("force", {"general": "positive"}, "force")
+
+
+def test_force_config_gives_the_usual_short_forms():
+    cfg = force_config(Article("x", "u", "t", "Police Service of Northern Ireland", "local_news"))
+    assert "PSNI" in cfg.force.aliases
+    cfg = force_config(Article("x", "u", "t", "Suffolk Constabulary", "local_news"))
+    assert "Suffolk Police" in cfg.force.aliases
+    national = force_config(Article("x", "u", "t", "(national: forces in England and Wales)", "o"))
+    assert national.force.aliases == []
+
+
+def test_bootstrap_intervals_hold_the_figure():
+    from sentiment.real_coverage import Matched
+
+    articles = {}
+    matched, results = [], {}
+    for k in range(6):
+        f = f"a{k}"
+        gold = Sentence(f, 0, 0, 1, "x", "force", {"general": "negative"}, {})
+        articles[f] = Article(f, "u", "t", "F", "local_news")
+        right = k % 2 == 0
+        label = "negative" if right else "positive"
+        matched.append(
+            Matched(
+                f, gold, "force" if right else "media", {"general": label}, {}, {}, None, "force"
+            )
+        )
+        results[f] = {"topics": []}
+    intervals = bootstrap(matched, results, articles, rounds=200)
+    low, high = intervals["voice_accuracy"]
+    assert 0.0 <= low <= 0.5 <= high <= 1.0
+    assert low < high
+
+
+@pytest.mark.slow
+def test_evaluate_real_runs_the_product_pipeline(tmp_path):
+    from sentiment.model import load_model
+
+    labels, texts, split = write_fixture(tmp_path)
+    out = evaluate_real(load_model(), texts, labels, "test", split, rounds=50)
+    assert out["articles"] == 1 and out["sentences"] == 4 and out["unmatched_sentences"] == 0
+    # the headline's finding and the reported finding are the inspectorate's, the report's
+    # date the journalist's, the chief constable's quote the force's
+    assert out["voice_accuracy"] == 1.0
+    assert set(out["intervals"]) >= {"voice_accuracy", "topic_micro_f1"}
+    for key, (low, high) in out["intervals"].items():
+        assert low <= out[key] + 1e-9 and out[key] <= high + 1e-9
+    missing = evaluate_real(load_model(), texts, labels, "train", split, rounds=0)
+    assert missing["articles"] == 1 and missing["missing"] == []
+
+
+# -- low-rank updates ----------------------------------------------------------------------
+
+
+class _Layer(nn.Module):
+    """The dense layers of a BERT layer, at a small size."""
+
+    def __init__(self):
+        super().__init__()
+        self.attention = nn.Module()
+        self.attention.self = nn.Module()
+        for name in ("query", "key", "value"):
+            setattr(self.attention.self, name, nn.Linear(8, 8))
+        self.attention.output = nn.Module()
+        self.attention.output.dense = nn.Linear(8, 8)
+        self.intermediate = nn.Module()
+        self.intermediate.dense = nn.Linear(8, 16)
+        self.output = nn.Module()
+        self.output.dense = nn.Linear(16, 8)
+
+
+def test_a_saved_update_merges_into_the_same_outputs(tmp_path):
+    torch.manual_seed(0)
+    layers = nn.ModuleList([_Layer(), _Layer()])
+    base = {
+        f"encoder.layer.{i}.{k}": v.clone()
+        for i, layer in enumerate(layers)
+        for k, v in layer.state_dict().items()
+    }
+    wrap(layers, rank=2, alpha=4.0)
+    assert all(not p.requires_grad for n, p in layers.named_parameters() if ".base." in n)
+    for mod in layers.modules():
+        if isinstance(mod, LoRALinear):
+            with torch.no_grad():
+                mod.b.normal_()
+    x = torch.randn(3, 8)
+    wrapped = layers[1].attention.self.query(x)
+    save(layers, tmp_path)
+    assert (tmp_path / LORA_FILE).stat().st_size < 10_000
+    merged = merge(base, tmp_path)
+    plain = nn.Linear(8, 8)
+    plain.load_state_dict(
+        {
+            "weight": merged["encoder.layer.1.attention.self.query.weight"],
+            "bias": merged["encoder.layer.1.attention.self.query.bias"],
+        }
+    )
+    assert torch.allclose(plain(x), wrapped, atol=1e-2)  # fp16 storage
+    assert merge(base, tmp_path / "none") is base  # no update file: unchanged
