@@ -136,7 +136,11 @@ def analyse_document(
         cfg.force.area if cfg is not None else (),
     )
     segments = segment_article(text, people, aliases, source_kind, headline)
-    results = model.score_passages([s.text for s in segments])
+    results = model.score_passages(
+        [s.text for s in segments],
+        articles=[0] * len(segments),
+        headlines=[headline and s.paragraph == 0 for s in segments],
+    )
     passages = []
     counted: dict[str, list[tuple[float, str]]] = defaultdict(list)
     external: dict[str, list[tuple[float, str]]] = defaultdict(list)

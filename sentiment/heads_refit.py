@@ -33,7 +33,13 @@ from sentiment.corpus import DATA_DIR, load_split, read_corpus
 from sentiment.encoder import masked_mean
 from sentiment.heads import NO_TOPIC, STANCES
 from sentiment.lexical import LexicalTopics
-from sentiment.model import HEADS_FILE, META_FILE, ConfidenceModel, model_version
+from sentiment.model import (
+    HEADS_FILE,
+    META_FILE,
+    ConfidenceModel,
+    model_version,
+    select_topics,
+)
 from sentiment.newsmtsc import TRAIN_FILE, read_newsmtsc
 from sentiment.targets import force_pattern, force_spans, token_mask
 from sentiment.train import set_seed
@@ -50,6 +56,8 @@ TOPIC_STEPS = 800
 TOPIC_LR = 0.01
 TEMPERATURES = [round(float(t), 2) for t in np.arange(0.6, 3.01, 0.05)]
 ABSTAIN_BARS = (0.0, 0.4, 0.45, 0.5, 0.55, 0.6)
+CONTEXT_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4)  # candidate headline and article weights
+MAX_CONTEXT = 0.6  # the passage itself keeps at least 40% of its topic probabilities
 MAX_ABSTAIN_SHARE = 0.2  # never withhold more than a fifth of the dev stances
 RELIABILITY_BINS = (0.33, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
 _TARGET = force_pattern()
@@ -155,7 +163,7 @@ def refit_heads(
         The refit report (also stored in `model.json` under `heads_refit`).
     """
     from sentiment.real_coverage import load_split as real_split
-    from sentiment.real_coverage import real_sentences
+    from sentiment.real_coverage import read_labels, real_sentences
 
     say = progress or (lambda line: logger.info("%s", line))
     started = time.monotonic()
@@ -204,7 +212,17 @@ def refit_heads(
     groups = list(stance.values())
     pooled, targets = _encode(model, texts.texts, groups, say)
     feats = dict(zip(stance, targets, strict=True))
-    topic_report = _refit_topics(model, pooled, texts, topic_rows, seed, say, final_fit)
+    pick = None
+    if real_dir:
+        dev_articles = [a for f, a in read_labels(labels_dir).items() if f in split["dev"]]
+        pick = lambda m: _pick_context(m, dev_articles, real_dir)  # noqa: E731
+    topic_report = _refit_topics(model, pooled, texts, topic_rows, seed, say, final_fit, pick)
+    if topic_report["context"]:
+        c = topic_report["context"]
+        say(
+            f"topic context on real dev: headline {c['headline']}, article {c['article']}: "
+            f"micro-F1 {c['dev_topic_micro_f1_alone']:.4f} -> {c['dev_topic_micro_f1']:.4f}"
+        )
     stance_report = _refit_stance(model, pooled, stance, feats, seed, say)
     calibration = _calibrate(model, pooled, stance["real_dev"], feats["real_dev"], say)
     out = Path(model_dir)
@@ -217,6 +235,11 @@ def refit_heads(
     meta["topic_threshold"] = topic_report["threshold"]
     meta["topic_floor"] = topic_report["floor"]
     meta["topic_encoder_share"] = topic_report["encoder_share"]
+    if topic_report["context"]:
+        meta["topic_context"] = {
+            "headline": topic_report["context"]["headline"],
+            "article": topic_report["context"]["article"],
+        }
     meta["stance_calibration"] = {
         "temperature": calibration["temperature"],
         "abstain_below": calibration["abstain_below"],
@@ -257,6 +280,7 @@ def _refit_topics(
     seed: int,
     say: Callable[[str], None],
     final_fit: bool = True,
+    pick_context: Callable[[ConfidenceModel], dict] | None = None,
 ) -> dict:
     """Topic head and word-level model: steps, mix share, threshold and floor on dev; then
     (`final_fit`) a last fit on train + dev."""
@@ -297,6 +321,10 @@ def _refit_topics(
         f"topics: encoder head alone dev micro-F1 {encoder_f1:.4f} ({steps} steps); mixed at "
         f"share {share}: {f1:.4f} (threshold {threshold}, floor {floor})"
     )
+    # the context mix is chosen with the topic models as fitted on train alone
+    model.lexical, model.encoder_share = lexical, share
+    model.threshold, model.floor = threshold, floor
+    context = pick_context(model) if pick_context else None
     if final_fit:
         both_x = torch.cat([x["train"], x["dev"]])
         both_y = torch.cat([y["train"], y["dev"]])
@@ -312,6 +340,43 @@ def _refit_topics(
         "dev_topic_micro_f1": round(f1, 4),
         "dev_topic_micro_f1_encoder_only": round(encoder_f1, 4),
         "final_fit": "train+dev" if final_fit else "train",
+        "context": context,
+    }
+
+
+def _pick_context(model: ConfidenceModel, articles: list, real_dir: str | Path) -> dict:
+    """The headline and article weights (`topic_context`) with the best topic micro-F1 on the
+    real dev articles, read as `pcm analyse` reads them; ties keep the smaller weights."""
+    from sentiment.model import mix_in_context
+    from sentiment.real_coverage import context_rows
+
+    probs, rows, keys, heads, gold = context_rows(model, articles, real_dir)
+    scored = list(range(len(keys)))
+    best = (-1.0, 0.0, 0.0)
+    for h in CONTEXT_WEIGHTS:
+        for a in CONTEXT_WEIGHTS:
+            if h + a > MAX_CONTEXT:
+                continue
+            mixed = mix_in_context(probs, scored, keys, heads, h, a)[rows]
+            pred = select_topics(mixed, model.threshold, model.floor).numpy()
+            f1 = float(f1_score(gold, pred, average="micro", zero_division=0))
+            if f1 > best[0] + 1e-9:
+                best = (f1, h, a)
+    alone = mix_in_context(probs, scored, None, None, 0.0, 0.0)[rows]
+    base = float(
+        f1_score(
+            gold,
+            select_topics(alone, model.threshold, model.floor).numpy(),
+            average="micro",
+            zero_division=0,
+        )
+    )
+    return {
+        "headline": best[1],
+        "article": best[2],
+        "dev_topic_micro_f1": round(best[0], 4),
+        "dev_topic_micro_f1_alone": round(base, 4),
+        "sentences": len(rows),
     }
 
 

@@ -122,6 +122,50 @@ def select_topics(probs: torch.Tensor, threshold: float, floor: float | None) ->
     return chosen
 
 
+def mix_in_context(
+    probs: torch.Tensor,
+    rows: list[int],
+    articles: list | None,
+    headlines: list[bool] | None,
+    headline_weight: float,
+    article_weight: float,
+) -> torch.Tensor:
+    """Topic probabilities read with the article: (1 - h - a) * p + h * headline + a * mean.
+
+    A passage in the news is mostly about what its article is about: mixing in the headline's
+    and the article's mean probabilities finds the topic of a sentence that does not name it
+    ("They said the force had improved") without taking it from one that is plainly about
+    something else.
+
+    Args:
+        probs: (n, 13) topic probabilities of every passage (rows not in `rows` are ignored).
+        rows: the passages that were scored (not skipped).
+        articles: each passage's article key, or None (every passage alone: no change).
+        headlines: which passages are headlines (None: none; the mean stands in).
+        headline_weight, article_weight: h and a above.
+
+    Returns:
+        (n, 13) mixed probabilities (a new tensor).
+    """
+    mixed = probs.clone()
+    if articles is None or not rows or headline_weight + article_weight <= 0:
+        return mixed
+    members: dict = {}
+    for r in rows:
+        members.setdefault(articles[r], []).append(r)
+    for group in members.values():
+        index = torch.tensor(group)
+        mean = probs[index].mean(dim=0)
+        heads = [r for r in group if headlines is not None and headlines[r]]
+        headline = probs[heads[0]] if heads else mean
+        mixed[index] = (
+            (1 - headline_weight - article_weight) * probs[index]
+            + headline_weight * headline
+            + article_weight * mean
+        )
+    return mixed
+
+
 class ConfidenceModel:
     """Encoder with fine-tuned top layers, a topic head and a topic-conditioned stance head.
 
@@ -174,6 +218,11 @@ class ConfidenceModel:
         calibration = self.meta.get("stance_calibration") or {}
         self.temperature = float(calibration.get("temperature", 1.0))
         self.abstain_below = float(calibration.get("abstain_below", 0.0))
+        # how much of a passage's topic probabilities come from its article's headline and
+        # from its article's mean, picked on real dev (models before it: none)
+        context = self.meta.get("topic_context") or {}
+        self.context_headline = float(context.get("headline", 0.0))
+        self.context_article = float(context.get("article", 0.0))
         self.lexical = LexicalTopics.load(path)
         torch.set_num_threads(NUM_THREADS)
         self.tokenizer, self.encoder = load_encoder()
@@ -206,11 +255,21 @@ class ConfidenceModel:
         )
         self._lock = threading.Lock()
 
-    def score_passages(self, texts: list[str]) -> list[PassageResult]:
+    def score_passages(
+        self,
+        texts: list[str],
+        articles: list | None = None,
+        headlines: list[bool] | None = None,
+    ) -> list[PassageResult]:
         """Topics and stance for each passage, batched and sorted by length, order kept.
 
         Args:
             texts: passages (any strings; bad ones come back skipped with a reason).
+            articles: for each passage, the article it belongs to (any hashable key), so that
+                its topics are read with the article's: a passage's topic probabilities are
+                mixed with its article's headline and mean (`topic_context` in `model.json`);
+                None: every passage stands alone.
+            headlines: for each passage, whether it is its article's headline.
 
         Returns:
             One `PassageResult` per input, in input order. A passage with no topic above the
@@ -231,18 +290,31 @@ class ConfidenceModel:
         # 100,000-character passage costs no more than a long one.
         char_cap = self.max_tokens * 12
         todo.sort(key=lambda i: len(cleaned[i]))
+        dim = self.encoder.config.hidden_size
         with self._lock, torch.inference_mode():
             torch.manual_seed(0)
+            pooled = torch.zeros(len(texts), dim)
+            target = torch.zeros(len(texts), dim)
+            probs = torch.zeros(len(texts), len(TOPICS))
             for start in range(0, len(todo), self.batch_size):
                 batch = todo[start : start + self.batch_size]
-                self._score_batch(
+                rows = torch.tensor(batch)
+                pooled[rows], target[rows], probs[rows] = self._encode_batch(
                     [cleaned[i][:char_cap] for i in batch],
                     [len(cleaned[i]) > char_cap for i in batch],
                     [results[i] for i in batch],
                 )
+            scored = sorted(todo)
+            mixed = self._in_context(probs, scored, articles, headlines)
+            for start in range(0, len(scored), self.batch_size * 8):
+                rows = scored[start : start + self.batch_size * 8]
+                self._stance(rows, pooled, target, mixed, results)
         return results
 
-    def _score_batch(self, texts: list[str], cut: list[bool], out: list[PassageResult]) -> None:
+    def _encode_batch(
+        self, texts: list[str], cut: list[bool], out: list[PassageResult]
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(pooled, target-pooled, topic probabilities) of one length-sorted batch."""
         encodings = self._batch_tokenizer.encode_batch(texts)
         enc = {
             "input_ids": torch.tensor([e.ids for e in encodings]),
@@ -260,16 +332,38 @@ class ConfidenceModel:
             masks[r, 1, :n] = token_mask(e.offsets[:n], force_spans(text, _TARGET))
         means = torch.bmm(masks, hidden) / masks.sum(dim=2, keepdim=True).clamp(min=1.0)
         pooled, target = means[:, 0], means[:, 1]
-        topic_probs = self._combine(torch.sigmoid(self.heads.topic_logits(pooled)), texts)
-        chosen = select_topics(topic_probs, self.threshold, self.floor)
-        pairs = chosen.nonzero().tolist()  # (row, topic), rows ascending, topics ascending
+        return pooled, target, self._combine(torch.sigmoid(self.heads.topic_logits(pooled)), texts)
+
+    def _in_context(
+        self,
+        probs: torch.Tensor,
+        rows: list[int],
+        articles: list | None,
+        headlines: list[bool] | None,
+    ) -> torch.Tensor:
+        """Topic probabilities mixed with each passage's article: its headline's and its mean."""
+        return mix_in_context(
+            probs, rows, articles, headlines, self.context_headline, self.context_article
+        )
+
+    def _stance(
+        self,
+        rows: list[int],
+        pooled: torch.Tensor,
+        target: torch.Tensor,
+        topic_probs: torch.Tensor,
+        out: list[PassageResult],
+    ) -> None:
+        """Choose the topics of `rows` and score their stance on each."""
+        index = torch.tensor(rows)
+        chosen = select_topics(topic_probs[index], self.threshold, self.floor)
+        pairs = [(rows[r], t) for r, t in chosen.nonzero().tolist()]
         if not pairs:
             return
-        rows = torch.tensor([r for r, _ in pairs])
+        at = torch.tensor([r for r, _ in pairs])
         topics = torch.tensor([t for _, t in pairs])
         probs = torch.softmax(
-            self.heads.stance_logits(pooled[rows], target[rows], topics) / self.temperature,
-            dim=-1,
+            self.heads.stance_logits(pooled[at], target[at], topics) / self.temperature, dim=-1
         ).tolist()
         for (r, t), p_row in zip(pairs, probs, strict=True):
             p = dict(zip(STANCES, p_row, strict=True))

@@ -521,3 +521,66 @@ def real_sentences(
     if missing:
         logger.info("%d real articles not rebuilt in %s: left out", missing, real_dir)
     return out
+
+
+def context_rows(model, articles: list[Article], real_dir: str | Path):
+    """Topic probabilities of real articles' passages, to choose how much context to mix in.
+
+    Each article is split and attributed as `pcm analyse` does; skipped passages (furniture,
+    garbage) are left out, as the model leaves them out of an article's mean.
+
+    Args:
+        model: a loaded `ConfidenceModel`.
+        articles: the labelled articles (those not rebuilt are left out).
+        real_dir: rebuilt texts.
+
+    Returns:
+        (probs (n, 13) tensor over every kept passage, rows: for each labelled sentence matched
+        to a passage, that passage's row, article keys per passage, headline flags per passage,
+        gold (len(rows), 13) 0/1 array).
+    """
+    import torch
+
+    from sentiment.analyse import split_title
+    from sentiment.segment import segment_article, split_paragraphs
+    from sentiment.textcheck import clean, skip_reason
+
+    texts, keys, heads, rows, gold = [], [], [], [], []
+    for art in articles:
+        path = Path(real_dir) / art.file
+        if not path.is_file():
+            continue
+        title, text = split_title(path.read_text(encoding="utf-8"))
+        cfg = force_config(art)
+        segments = segment_article(
+            text,
+            [],
+            [cfg.force.name, *cfg.force.aliases],
+            _product_kind(art.kind),
+            title is not None,
+        )
+        paragraphs = split_paragraphs(text)
+        spans: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        cursor: dict[int, int] = defaultdict(int)
+        for seg in segments:
+            if skip_reason(clean(seg.text)):
+                continue
+            at = paragraphs[seg.paragraph].find(seg.text, cursor[seg.paragraph])
+            cursor[seg.paragraph] = max(at, 0) + len(seg.text)
+            spans[seg.paragraph].append((at, at + len(seg.text), len(texts)))
+            texts.append(seg.text)
+            keys.append(art.file)
+            heads.append(title is not None and seg.paragraph == 0)
+        for s in art.sentences:
+            loc = locate(paragraphs[s.para], s) if s.para < len(paragraphs) else None
+            overlaps = (
+                [(min(b, loc[1]) - max(a, loc[0]), k) for a, b, k in spans.get(s.para, [])]
+                if loc
+                else []
+            )
+            overlaps = [o for o in overlaps if o[0] > 0]
+            if overlaps:
+                rows.append(max(overlaps)[1])
+                gold.append([1 if t in s.topics else 0 for t in TOPICS])
+    probs = model.topic_probs(texts) if texts else torch.zeros(0, len(TOPICS))
+    return probs, rows, keys, heads, np.array(gold)

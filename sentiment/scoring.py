@@ -13,7 +13,7 @@ from warehouse.load import pending_passages, register_model, store_scores
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 256  # passages scored and committed together: an interruption loses at most this many
+CHUNK = 256  # passages scored and committed together (whole articles: a long one runs over)
 
 _ALL_PASSAGES = (
     "SELECT p.id, p.text FROM passages AS p JOIN articles AS a ON a.id = p.article_id "
@@ -69,9 +69,13 @@ def score_pending(
     done = 0
     bar = tqdm(total=len(todo), unit="passage", desc="scoring", disable=not progress)
     try:
-        for start in range(0, len(todo), CHUNK):
-            chunk = todo[start : start + CHUNK]
-            results = model.score_passages([text for _, text in chunk])
+        for chunk in _article_chunks(todo, where):
+            # read with their articles' other passages (the headline is not stored as a
+            # passage, so the article's mean stands in for it)
+            results = model.score_passages(
+                [text for _, text in chunk],
+                articles=[where.get(pid, (pid, 0))[0] for pid, _ in chunk],
+            )
             for (pid, text), res in zip(chunk, results, strict=True):
                 article, paragraph = where.get(pid, (None, None))
                 same = previous is not None and previous[:2] == (article, paragraph)
@@ -89,6 +93,23 @@ def score_pending(
         bar.close()
     logger.info("scored %d passages with model %s", done, model.version)
     return done
+
+
+def _article_chunks(
+    todo: list[tuple[int, str]], where: dict[int, tuple[int, int]]
+) -> list[list[tuple[int, str]]]:
+    """`todo` in chunks of about `CHUNK` passages that never split an article's passages
+    (a chunk ends only where the next passage is another article's), in order."""
+    chunks: list[list[tuple[int, str]]] = [[]]
+    for row in todo:
+        current = chunks[-1]
+        if (
+            len(current) >= CHUNK
+            and where.get(row[0], (None,))[0] != where.get(current[-1][0], (None,))[0]
+        ):
+            chunks.append([])
+        chunks[-1].append(row)
+    return [c for c in chunks if c]
 
 
 def _placement(con, ids: list[int]) -> dict[int, tuple[int, int]]:

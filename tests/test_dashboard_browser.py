@@ -15,6 +15,7 @@ import pytest
 from dashboard.synthetic import build_fixture
 from pcm.commands import dashboard
 from pcm.config import TOPICS
+from pcm.vocabulary import topic_name
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -115,7 +116,7 @@ def test_served_overview_renders_in_chromium(served, tmp_path):
         driver.quit()
         shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
     assert shot.stat().st_size > 20_000
-    labels = [t.replace("_", " ").capitalize() for t in TOPICS]
+    labels = [topic_name(t) for t in TOPICS]
     missing = [label for label in labels if label not in text]
     assert not missing, f"topic cards missing from the page: {missing}"
     assert "Last successful run" in text and "No authentication" in text

@@ -27,8 +27,15 @@ def _check_golden(model, tolerance: float) -> None:
     for row, res in zip(golden["passages"], model.score_passages(texts), strict=True):
         want = row["result"]
         assert res.skipped == want["skipped"]
-        assert [t.topic for t in res.topics] == [t["topic"] for t in want["topics"]]
-        for got, exp in zip(res.topics, want["topics"], strict=True):
+        got_probs = {t.topic: t.topic_prob for t in res.topics}
+        want_probs = {t["topic"]: t["topic_prob"] for t in want["topics"]}
+        # a fast runtime may flip a topic only when it sits within `tolerance` of the bar
+        for topic in set(got_probs) ^ set(want_probs):
+            prob = got_probs.get(topic, want_probs.get(topic))
+            assert abs(prob - model.threshold) <= tolerance, (row["text"], topic, prob)
+        common = [t for t in want["topics"] if t["topic"] in got_probs]
+        for exp in common:
+            got = next(t for t in res.topics if t.topic == exp["topic"])
             assert got.label == exp["label"], row["text"]
             assert got.score == pytest.approx(exp["score"], abs=tolerance)
             assert got.topic_prob == pytest.approx(exp["topic_prob"], abs=tolerance)

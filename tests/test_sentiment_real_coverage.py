@@ -275,3 +275,31 @@ def test_a_saved_update_merges_into_the_same_outputs(tmp_path):
     )
     assert torch.allclose(plain(x), wrapped, atol=1e-2)  # fp16 storage
     assert merge(base, tmp_path / "none") is base  # no update file: unchanged
+
+
+# -- context -------------------------------------------------------------------------------
+
+
+def test_topic_probabilities_are_mixed_with_the_article_s():
+    from sentiment.model import mix_in_context
+
+    probs = torch.tensor([[0.9, 0.0], [0.1, 0.2], [0.5, 0.5], [0.0, 1.0]])
+    articles, headlines = ["a", "a", "a", "b"], [True, False, False, False]
+    mixed = mix_in_context(probs, [0, 1, 3], articles, headlines, 0.1, 0.4)
+    mean_a = (probs[0] + probs[1]) / 2  # row 2 was skipped: not part of the mean
+    assert torch.allclose(mixed[1], 0.5 * probs[1] + 0.1 * probs[0] + 0.4 * mean_a)
+    assert torch.allclose(mixed[3], probs[3])  # alone in its article: itself
+    assert torch.allclose(mixed[2], probs[2])  # skipped rows are left as they were
+    # no articles, or no weight: unchanged
+    assert torch.equal(mix_in_context(probs, [0, 1], None, None, 0.1, 0.4), probs)
+    assert torch.equal(mix_in_context(probs, [0, 1], articles, None, 0.0, 0.0), probs)
+
+
+def test_scoring_chunks_never_split_an_article(monkeypatch):
+    import sentiment.scoring as scoring
+
+    monkeypatch.setattr(scoring, "CHUNK", 3)
+    todo = [(i, f"p{i}") for i in range(1, 9)]
+    where = {1: (1, 0), 2: (1, 0), 3: (1, 1), 4: (1, 1), 5: (2, 0), 6: (3, 0), 7: (3, 0), 8: (3, 1)}
+    chunks = scoring._article_chunks(todo, where)
+    assert [[pid for pid, _ in c] for c in chunks] == [[1, 2, 3, 4], [5, 6, 7, 8]]
