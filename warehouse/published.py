@@ -57,17 +57,21 @@ def _partial_path(db_path: str | os.PathLike) -> Path:
     return snapshot.with_name(snapshot.name + _PARTIAL)
 
 
+def remove_with_wal(path: Path, left_by: str) -> None:
+    """Delete a half-built database file and its WAL, if there (`left_by` names who left it)."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+            logger.info("removed %s, left by %s", leftover, left_by)
+
+
 def remove_partial(db_path: str | os.PathLike) -> None:
     """Delete what a killed publish left behind (its partial copy and that copy's WAL).
 
     Args:
         db_path: the warehouse file.
     """
-    partial = _partial_path(db_path)
-    for leftover in (partial, partial.with_name(partial.name + ".wal")):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
-            logger.info("removed %s, left by an interrupted publish", leftover)
+    remove_with_wal(_partial_path(db_path), "an interrupted publish")
 
 
 def publish(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike) -> Path:

@@ -12,7 +12,6 @@ between, the rewrite starts again.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import logging
 import os
@@ -24,7 +23,7 @@ import duckdb
 from pcm.config import Config
 from pcm.errors import WarehouseLockedError
 from warehouse.connection import check_complete, connect_with_retry, require_warehouse
-from warehouse.published import publish_file, snapshot_path
+from warehouse.published import publish_file, remove_with_wal, snapshot_path
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +63,7 @@ def remove_leftovers(db_path: str | os.PathLike) -> None:
     Args:
         db_path: the warehouse file.
     """
-    target = rewrite_path(db_path)
-    for leftover in (target, target.with_name(target.name + ".wal")):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
-            logger.info("removed %s, left by an interrupted rewrite", leftover)
+    remove_with_wal(rewrite_path(db_path), "an interrupted rewrite")
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
