@@ -300,29 +300,15 @@ def crawl_all(
                 )
             except Exception as exc:  # recording one source must not stop the others
                 logger.exception("crawl of %s failed", source.name)
-                now = datetime.now(UTC)
-                stats = CrawlStats(
-                    source=source.name,
-                    source_kind=source.kind,
-                    started_at=now,
-                    finished_at=now,
-                    status="failed",
-                    run_id=run_id,
-                    message=f"{type(exc).__name__}: {exc}"[:500],
-                )
+                stats = _failed(source, run_id, f"{type(exc).__name__}: {exc}"[:500])
             summary.sources.append(stats)
     return summary
 
 
-def _not_crawled(cfg: Config, source: Source, run_id: int | None) -> CrawlStats:
-    """The `crawl_stats` row of a source skipped because the crawl stage's budget was spent."""
+def _failed(source: Source, run_id: int | None, message: str) -> CrawlStats:
+    """A `crawl_stats` row for a source that fetched nothing, started and finished now."""
     now = datetime.now(UTC)
-    message = (
-        f"not crawled: crawl.stage_budget_s ({cfg.crawl.stage_budget_s:g} s) was spent "
-        "by the sources before it"
-    )
-    logger.warning("%s: %s", source.name, message)
-    stats = CrawlStats(
+    return CrawlStats(
         source=source.name,
         source_kind=source.kind,
         started_at=now,
@@ -331,6 +317,16 @@ def _not_crawled(cfg: Config, source: Source, run_id: int | None) -> CrawlStats:
         run_id=run_id,
         message=message,
     )
+
+
+def _not_crawled(cfg: Config, source: Source, run_id: int | None) -> CrawlStats:
+    """The `crawl_stats` row of a source skipped because the crawl stage's budget was spent."""
+    message = (
+        f"not crawled: crawl.stage_budget_s ({cfg.crawl.stage_budget_s:g} s) was spent "
+        "by the sources before it"
+    )
+    logger.warning("%s: %s", source.name, message)
+    stats = _failed(source, run_id, message)
     with writer(cfg) as con:
         record_crawl_stats(con, stats)
     return stats

@@ -27,6 +27,7 @@ from sentiment.encoder import load_encoder
 from sentiment.lora import load_update, save, wrap
 from sentiment.model import HEADS_FILE, LAYERS_FILE, META_FILE, NUM_THREADS, model_version
 from sentiment.newsmtsc import TRAIN_FILE
+from sentiment.newsmtsc import train_path as newsmtsc_train_path
 from sentiment.train import Settings, TrainData, Trainer, cache_lower, set_seed
 from sentiment.training import _add_corpus, _add_newsmtsc, _dev_metrics
 
@@ -114,8 +115,7 @@ def adapt_model(
     dev_texts, dev_items = _add_corpus(data, dev_passages, 1.0, train=False)
     nm_dev = []
     if newsmtsc_dir:
-        path = Path(newsmtsc_dir)
-        path = path / TRAIN_FILE if path.is_dir() else path
+        path = newsmtsc_train_path(newsmtsc_dir)
         nm_dev = _add_newsmtsc(data, path, None)
     say(
         f"adapting: {len(data.texts)} texts, {len(data.stance)} stance pairs "

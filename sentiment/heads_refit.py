@@ -40,7 +40,8 @@ from sentiment.model import (
     model_version,
     select_topics,
 )
-from sentiment.newsmtsc import TRAIN_FILE, read_newsmtsc
+from sentiment.newsmtsc import read_newsmtsc
+from sentiment.newsmtsc import train_path as newsmtsc_train_path
 from sentiment.targets import force_pattern, force_spans, token_mask
 from sentiment.train import set_seed
 from sentiment.training import ENCODER_SHARES, _fit_linear, _held_out, best_decoding
@@ -194,10 +195,7 @@ def refit_heads(
                     target.add(i, None, TOPICS.index(topic), label, REAL_WEIGHT)
     nm_used = None
     if newsmtsc_dir:
-        path = Path(newsmtsc_dir)
-        path = path / TRAIN_FILE if path.is_dir() else path
-        if path.name != TRAIN_FILE:
-            raise ValueError(f"{path}: only NewsMTSC {TRAIN_FILE} may be used for training")
+        path = newsmtsc_train_path(newsmtsc_dir)
         for s in read_newsmtsc(path):
             i = texts.add(s.text)
             for start, end, label in s.targets:

@@ -63,3 +63,22 @@ def read_newsmtsc(path: str | Path) -> list[TargetSentence]:
         path,
     )
     return out
+
+
+def train_path(folder_or_file: str | Path) -> Path:
+    """NewsMTSC's `train.jsonl` from a folder or the file itself; never a held-out file.
+
+    Args:
+        folder_or_file: the NewsMTSC folder, or its `train.jsonl`.
+
+    Returns:
+        The path of `train.jsonl`.
+
+    Raises:
+        ValueError: when the path names another file (the devtest files are evaluation only).
+    """
+    path = Path(folder_or_file)
+    path = path / TRAIN_FILE if path.is_dir() else path
+    if path.name != TRAIN_FILE:
+        raise ValueError(f"{path}: only NewsMTSC {TRAIN_FILE} may be used for training")
+    return path

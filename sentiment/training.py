@@ -29,7 +29,8 @@ from sentiment.model import (
     model_version,
     select_topics,
 )
-from sentiment.newsmtsc import TRAIN_FILE, read_newsmtsc
+from sentiment.newsmtsc import read_newsmtsc
+from sentiment.newsmtsc import train_path as newsmtsc_train_path
 from sentiment.targets import force_pattern, force_spans
 from sentiment.train import Cached, Settings, StanceItem, TrainData, Trainer, cache_lower, set_seed
 
@@ -175,10 +176,7 @@ def train_model(
     nm_dev: list[StanceItem] = []
     nm_used = None
     if newsmtsc_dir:
-        path = Path(newsmtsc_dir)
-        path = path / TRAIN_FILE if path.is_dir() else path
-        if path.name != TRAIN_FILE:
-            raise ValueError(f"{path}: only NewsMTSC {TRAIN_FILE} may be used for training")
+        path = newsmtsc_train_path(newsmtsc_dir)
         nm_dev = _add_newsmtsc(data, path, newsmtsc_limit)
         nm_used = _portable(path)
     else:
