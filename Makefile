@@ -3,8 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The packages mypy checks (configured in pyproject.toml); the others join once they pass.
+TYPED := core passages warehouse
 
-.PHONY: setup test lint format demo bench clean
+.PHONY: setup test test-fast lint typecheck format demo bench clean
 
 setup: $(STAMP)
 
@@ -16,14 +18,21 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-test: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint typecheck
 	$(BIN)/python -m pytest
+
+# The quick loop: lint, then every test but those marked slow (the model, crawls, a browser,
+# the CLI in child processes, AppTest pages, lock waits: tests/conftest.py says which and why),
+# on every core. `make test` runs them all, in one process.
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy $(TYPED)
 
 format: setup
 	$(BIN)/ruff check --fix .

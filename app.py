@@ -11,9 +11,9 @@ import os
 import duckdb
 import streamlit as st
 
+from core.config import Config, load_config
+from core.errors import PcmError, WarehouseFileError, WarehouseLockedError
 from dashboard import auth, context, filters, queries, snapshot, widgets
-from pcm.config import Config, load_config
-from pcm.errors import PcmError, WarehouseFileError, WarehouseLockedError
 from warehouse.connection import WarehouseMissingError
 
 logger = logging.getLogger(__name__)
@@ -57,8 +57,9 @@ def main() -> None:
         version, up_to_date = snapshot.current(db, newest)
         if not up_to_date:
             widgets.updating_notice(db, newest)
-        fresh = queries.freshness(db, version)
-        widgets.freshness_panel(queries.with_journal(fresh, db, cfg.schedule.run_timeout_s))
+        fresh = queries.with_journal(queries.freshness(db, version), db, cfg.schedule.run_timeout_s)
+        widgets.run_overdue_banner(fresh)  # above every page: the job has stopped
+        widgets.freshness_panel(fresh)
         first, last = queries.day_bounds(db, version)
         chosen = filters.sidebar(first, last, queries.outlets(db, version))
         context.publish(context.PageContext(cfg=cfg, db=db, version=version, filters=chosen))

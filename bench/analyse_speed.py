@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/analyse_speed.py [--paragraphs 2000] [--naive 2000
        [--runtime auto|bf16|int8|onnx|torch] [--repeat 3] [--json]
 
 All rates come from one run on the same machine and include loading the model:
-- analyse, first run: `sentiment.analyse.analyse_document` (passage splitting, voice rules,
+- analyse, first run: `pcm.analyse.analyse_document` (passage splitting, voice rules,
   batched and length-sorted inference, topic and stance heads) with a new model object and an
   empty ONNX cache folder, so the one-time export of the encoder to ONNX is included;
 - analyse, later runs: the same with a new model object over the cached export (what every
@@ -65,8 +65,8 @@ def _cpu_name() -> str:
 
 def bench_analyse(document: str, runtime: str, cache_dir: str) -> dict:
     """Time `analyse_document` including the model load (and any ONNX export)."""
-    from sentiment.analyse import analyse_document
-    from sentiment.model import ConfidenceModel
+    from pcm.analyse import analyse_document
+    from sentiment.confidence_model import ConfidenceModel
 
     started = time.perf_counter()
     model = ConfidenceModel(runtime=runtime, cache_dir=cache_dir)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/dashboard_render.py [--passages N] [--db FILE] [--repeat 3] [--keep]
 
-Builds the synthetic warehouse (dashboard/synthetic.py, SQL range() inserts) unless --db names an
+Builds the synthetic warehouse (demo/synthetic.py, SQL range() inserts) unless --db names an
 existing one, brings it up to date as the nightly job's refresh stage does (the single writer
 migrates it, then warehouse.materialized.refresh rebuilds `dashboard_passage_scores` from the
 `passage_scores` view; its time is printed), then times each page's first render three ways:
@@ -35,7 +35,7 @@ PAGES = ["overview", "trends", "stories", "alerts", "sources", "review"]
 
 
 def _build(db: Path, passages: int) -> float:
-    from dashboard.synthetic import build_fixture
+    from demo.synthetic import build_fixture
 
     started = time.perf_counter()
     build_fixture(db.parent, passages=passages, materialize=False)  # _refresh does it, timed
@@ -44,7 +44,7 @@ def _build(db: Path, passages: int) -> float:
 
 def _refresh(db: Path, config: Path) -> tuple[int, float]:
     """Migrate and rebuild the dashboard's table through the writer, as the nightly job does."""
-    from pcm.config import load_config
+    from core.config import load_config
     from warehouse.connection import writer
     from warehouse.materialized import refresh
 
@@ -66,7 +66,8 @@ def _render(app, page: str, query: dict) -> float:
     return took
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--db", help="an existing synthetic warehouse (default: build one)")
@@ -76,14 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep the built warehouse (its path is printed) for --db next time",
     )
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
-    warnings.filterwarnings("ignore", message="The inplace keyword")  # inside duckdb's .df()
+    return parser.parse_args(argv)
 
-    workdir = Path(tempfile.mkdtemp(prefix="pcm_bench_"))
+
+def _warehouse(args: argparse.Namespace, workdir: Path) -> tuple[Path, Path, str]:
+    """The warehouse to measure (--db, or one built in `workdir`), its config and how it came."""
     if args.db:
         db = Path(args.db)
-        from dashboard.synthetic import write_fixture_config
+        from demo.synthetic import write_fixture_config
 
         config = write_fixture_config(workdir)
         built = "reused"
@@ -92,19 +93,16 @@ def main(argv: list[str] | None = None) -> int:
         seconds = _build(db, args.passages)
         config = workdir / "config.yaml"
         built = f"built in {seconds:.1f} s"
-    os.environ["PCM_CONFIG"] = str(config)
-    os.environ["PCM_DB"] = str(db)
-    materialized_rows, refresh_s = _refresh(db, config)
+    return db, config, built
 
+
+def _report_warehouse(db: Path, built: str, materialized_rows: int, refresh_s: float) -> None:
+    """Print the machine, the warehouse's size, the refresh time and the snapshot read times."""
     import duckdb
     import streamlit as st
-    from streamlit import logger as st_logger
-    from streamlit.testing.v1 import AppTest
 
     from dashboard import snapshot
     from warehouse import materialized
-
-    st_logger.set_log_level("error")  # "No runtime found" is expected outside a server
 
     con = duckdb.connect(str(db), read_only=True)
     scored = con.execute("SELECT count(DISTINCT passage_id) FROM scores").fetchone()[0]
@@ -131,6 +129,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{reads['table']:.2f} s, from the view {reads['view']:.2f} s"
     )
 
+
+def _time_pages(repeat: int) -> None:
+    """Render each page cold, first and cached (medians of `repeat` runs) and print the times."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import snapshot
+    from warehouse import materialized
+
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
     app.run()  # registers the pages and imports everything once
     query = {}
@@ -138,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     worst = worst_cold = 0.0
     for page in PAGES:
         cold, first, cached = [], [], []
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             st.cache_data.clear()
             snapshot.clear()
             cold.append(_render(app, page, query))
@@ -153,6 +160,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"slowest first render with the snapshot loaded: {worst:.2f} s")
     print(f"slowest cold render (snapshot read from {materialized.TABLE}): {worst_cold:.2f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build or reuse the warehouse, refresh it, then time every page's renders."""
+    args = _parse(argv)
+    logging.basicConfig(level=logging.WARNING)
+    warnings.filterwarnings("ignore", message="The inplace keyword")  # inside duckdb's .df()
+
+    workdir = Path(tempfile.mkdtemp(prefix="pcm_bench_"))
+    db, config, built = _warehouse(args, workdir)
+    os.environ["PCM_CONFIG"] = str(config)
+    os.environ["PCM_DB"] = str(db)
+    materialized_rows, refresh_s = _refresh(db, config)
+
+    from streamlit import logger as st_logger
+
+    st_logger.set_log_level("error")  # "No runtime found" is expected outside a server
+    _report_warehouse(db, built, materialized_rows, refresh_s)
+    _time_pages(args.repeat)
     if args.keep or args.db:
         print(f"kept: {db}")
     else:

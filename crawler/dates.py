@@ -6,12 +6,12 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
+
+from core.vocabulary import LOCAL_TZ
 
 logger = logging.getLogger(__name__)
 
 # A naive time on a UK site is local time; a date with no time becomes local midnight.
-LOCAL_TZ = ZoneInfo("Europe/London")
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # no news site published before this
 FUTURE_SLACK = timedelta(days=2)  # time zones and embargoed stories, no more
 

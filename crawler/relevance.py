@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from pcm.config import Force
+from core.config import Force
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pcm.config import Config
+from core.config import Config
 
 BOT_NAME = "pcm"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -53,7 +53,9 @@ DOWNLOADER_MIDDLEWARES = {
     # process_response runs from high numbers to low: this sees 429/503 before RetryMiddleware.
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }
-ITEM_PIPELINES = {"crawler.pipelines.WarehousePipeline": 300}
+# No item pipelines here: the application adds its warehouse store (`pcm.crawl_child`), so the
+# crawler itself never writes to, or imports, the warehouse.
+ITEM_PIPELINES: dict[str, int] = {}
 
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

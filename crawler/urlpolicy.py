@@ -46,7 +46,7 @@ SECOND_LEVEL_SUFFIXES = frozenset(
 # NAT64's well-known prefix: the last 32 bits are the IPv4 address reached.
 NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 
-# Reason codes written to crawl_errors (README "What is recorded" documents each one). A host
+# Reason codes written to crawl_errors (docs/crawling.md documents each one). A host
 # name that does not resolve is recorded as `dns`, like any failed lookup (crawler.guard).
 REFUSED_SCHEME = "refused_scheme"  # not http(s): file:, data:, ftp:, javascript: ...
 PRIVATE_ADDRESS = "private_address"  # loopback, private, link-local, multicast, reserved ...
@@ -91,7 +91,7 @@ class AddressPolicy:
         """The policy of a config's `crawl` section.
 
         Args:
-            crawl: a `pcm.config.Crawl` (or anything with the same two attributes).
+            crawl: a `core.config.Crawl` (or anything with the same two attributes).
 
         Returns:
             The policy.

@@ -10,7 +10,7 @@ import logging
 
 import streamlit as st
 
-from pcm.config import Auth
+from core.config import Auth
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def gate(auth: Auth) -> bool:
         st.error(
             "Sign-in is switched on (auth.enabled) but Streamlit has no [auth] section in "
             ".streamlit/secrets.toml, so nobody can sign in. Add the OIDC settings there "
-            "(see the README's dashboard section). No data is shown until then."
+            "(see docs/dashboard.md). No data is shown until then."
         )
         return False
     if not st.user.get("is_logged_in", False):

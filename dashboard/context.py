@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.config import Config
 from dashboard.filters import Filters
-from pcm.config import Config
 
 logger = logging.getLogger(__name__)
 

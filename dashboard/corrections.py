@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from pcm.config import TOPICS, VOICES, Config
-from pcm.errors import PcmError
+from core.config import Config
+from core.errors import PcmError
+from core.vocabulary import STANCES, TOPICS, VOICES
 from warehouse import materialized
 from warehouse.connection import has_snapshot, writer
 
 logger = logging.getLogger(__name__)
-
-STANCES = ("positive", "neutral", "negative")
 
 
 class CorrectionError(PcmError):

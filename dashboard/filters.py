@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from pcm.config import SOURCE_KINDS, TOPICS, VOICES
+from core.vocabulary import SOURCE_KINDS, TOPICS, VOICES
 
 logger = logging.getLogger(__name__)
 

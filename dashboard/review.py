@@ -6,9 +6,9 @@ import logging
 
 import streamlit as st
 
+from core.errors import WarehouseLockedError
+from core.vocabulary import TOPICS, VOICES
 from dashboard import auth, context, corrections, queries, widgets
-from pcm.config import TOPICS, VOICES
-from pcm.errors import WarehouseLockedError
 
 logger = logging.getLogger(__name__)
 

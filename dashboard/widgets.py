@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
+from core import vocabulary
 from dashboard import queries, snapshot
-from pcm import vocabulary
 from warehouse.csvsafe import neutralise_frame
 
 logger = logging.getLogger(__name__)
@@ -17,6 +18,8 @@ logger = logging.getLogger(__name__)
 REFRESHING = "Refreshing — the nightly job is writing; this page will update."
 UPDATING = "Newer data is loading in the background; this page will update by itself."
 RECHECK_S = 3  # how often a page waiting for the writer checks again
+# A nightly job that has not succeeded for this long has stopped (a day, plus a long run's slack).
+OVERDUE_AFTER_H = 26
 
 # Stance badges: colour plus a symbol plus the word, so no reader depends on colour alone.
 _BADGES = {
@@ -47,19 +50,19 @@ def escape(text: str) -> str:
 
 
 def topic_label(topic: str) -> str:
-    """A topic id as people read it (pcm.vocabulary): "victim_updates" -> "Keeping victims
+    """A topic id as people read it (core.vocabulary): "victim_updates" -> "Keeping victims
     updated"."""
     return vocabulary.topic_name(topic)
 
 
 def voice_label(voice: str) -> str:
-    """A voice id as people read it (pcm.vocabulary): "inspectorate" -> "Inspectors and
+    """A voice id as people read it (core.vocabulary): "inspectorate" -> "Inspectors and
     watchdogs"."""
     return vocabulary.voice_name(voice)
 
 
 def source_kind_label(kind: str) -> str:
-    """A source-kind id as people read it (pcm.vocabulary): "local_news" -> "Local news"."""
+    """A source-kind id as people read it (core.vocabulary): "local_news" -> "Local news"."""
     return vocabulary.source_kind_name(kind)
 
 
@@ -113,6 +116,46 @@ def freshness_panel(fresh: dict) -> None:
         f"**Newest published:** {_when(fresh['newest_published'])}"
     )
     box.caption("Times are Europe/London.")
+
+
+def _hours_since(ts, now: datetime) -> float:
+    then = pd.Timestamp(ts)
+    if then.tzinfo is None:
+        then = then.tz_localize(UTC)
+    return (pd.Timestamp(now) - then).total_seconds() / 3600
+
+
+def run_overdue_banner(fresh: dict, now: datetime | None = None) -> bool:
+    """Above the page: say so when no nightly run has succeeded for `OVERDUE_AFTER_H` hours.
+
+    Args:
+        fresh: `queries.freshness` (with the runs journal folded in).
+        now: the time to judge by (default: now).
+
+    Returns:
+        True when the banner was shown.
+    """
+    now = now or datetime.now(UTC)
+    last = fresh.get("last_success")
+    if last is None:
+        if fresh.get("last_run_at") is None:
+            return False  # no run recorded at all: a new or hand-built warehouse
+        st.error(
+            "No nightly run has succeeded yet: these figures may be incomplete. The sidebar "
+            "shows the last run's error; docs/operations.md says how to check the schedule.",
+            icon=":material/error:",
+        )
+        return True
+    hours = _hours_since(last, now)
+    if hours < OVERDUE_AFTER_H:
+        return False
+    st.error(
+        f"No nightly run has succeeded since {_when(last)} ({hours:.0f} hours ago): the "
+        "figures are out of date. Check that the scheduler (`pcm schedule` or its systemd "
+        "timer) is running and read the last run's error in the sidebar.",
+        icon=":material/error:",
+    )
+    return True
 
 
 def refreshing_notice(db_path: str) -> None:

@@ -14,17 +14,17 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pcm import vocabulary
-from pcm.config import Config
+from core import vocabulary
+from core.config import Config
+from core.vocabulary import LOCAL_TZ
 from warehouse.change_rule import apply_settings
 
 logger = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")  # the views bucket days by London date; so do alerts
+LONDON = LOCAL_TZ  # the views bucket days by London date; so do alerts
 LOOKBACK_DAYS = 7  # the nightly job checks the last week: late-found stories can still raise one
 LOGGED_ALERTS = 10  # new alerts logged in full at INFO; the rest at DEBUG
 MAX_NAMED_ARTICLES = 3  # stories named in the explanation (all of them go into article_ids)
@@ -67,7 +67,7 @@ class Spike:
 
 
 def topic_label(topic: str) -> str:
-    """A topic id as a person reads it (pcm.vocabulary): "victim_updates" -> "Keeping victims
+    """A topic id as a person reads it (core.vocabulary): "victim_updates" -> "Keeping victims
     updated"."""
     return vocabulary.topic_name(topic)
 

@@ -9,9 +9,9 @@ import pkgutil
 import sys
 from typing import NoReturn
 
+from core.config import Config, load_config
+from core.errors import PcmError
 from pcm import __version__, commands
-from pcm.config import Config, load_config
-from pcm.errors import PcmError
 
 logger = logging.getLogger(__name__)
 

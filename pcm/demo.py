@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pcm.errors import PcmError
+from core.errors import PcmError
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def _remove_warehouse(db_path: str) -> None:
 
 def _built_today(db_path: str) -> bool:
     from pcm.alerts import london_today
-    from pcm.nightly import last_completed_run
+    from pcm.nightly_record import last_completed_run
 
     if not Path(db_path).exists():
         return False
@@ -102,8 +102,8 @@ def build_demo(
     Raises:
         DemoError: the port is taken or the nightly run failed.
     """
-    from crawler.sample_site import SAMPLE_CONFIG, config_for
-    from crawler.sample_site.server import serve_sample_site
+    from demo.site import SAMPLE_CONFIG, config_for
+    from demo.site.server import serve_sample_site
     from pcm.nightly import run_nightly
 
     if rebuild:

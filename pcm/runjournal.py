@@ -243,7 +243,7 @@ def clear(db_path: str | os.PathLike, keep_token: str | None = None) -> None:
             return
         partial = path.with_name(path.name + ".partial")
         partial.write_text("".join(kept), encoding="utf-8")
-        os.replace(partial, path)
+        Path(partial).replace(path)
     except OSError as exc:
         logger.warning("could not empty the runs journal %s: %s", path, exc)
 

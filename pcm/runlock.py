@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from pcm.errors import RunLockedError
+from core.errors import RunLockedError
 
 logger = logging.getLogger(__name__)
 

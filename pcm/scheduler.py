@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
-from pcm.config import Config
-from pcm.errors import PcmError, RunLockedError
-from pcm.nightly import EXIT_PARTIAL, EXIT_SUCCESS, last_completed_run, record_failed_run
+from core.config import Config
+from core.errors import PcmError, RunLockedError
+from pcm.nightly_record import EXIT_PARTIAL, EXIT_SUCCESS, last_completed_run, record_failed_run
 
 logger = logging.getLogger(__name__)
 

@@ -21,14 +21,20 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
-from pcm.config import TOPICS
+from core.vocabulary import TOPICS
+from sentiment.confidence_model import (
+    HEADS_FILE,
+    LAYERS_FILE,
+    META_FILE,
+    NUM_THREADS,
+    model_version,
+)
 from sentiment.corpus import DATA_DIR, Passage, load_split, read_corpus
 from sentiment.encoder import load_encoder
 from sentiment.lora import load_update, save, wrap
-from sentiment.model import HEADS_FILE, LAYERS_FILE, META_FILE, NUM_THREADS, model_version
 from sentiment.newsmtsc import TRAIN_FILE
 from sentiment.newsmtsc import train_path as newsmtsc_train_path
-from sentiment.train import Settings, TrainData, Trainer, cache_lower, set_seed
+from sentiment.train import Settings, StanceItem, TrainData, Trainer, cache_lower, set_seed
 from sentiment.training import _add_corpus, _add_newsmtsc, _dev_metrics
 
 logger = logging.getLogger(__name__)
@@ -49,6 +55,7 @@ class AdaptSettings:
 
 
 def _real_passages(labels_dir, real_dir, files: list[str]) -> list[Passage]:
+    """The labelled sentences of some real articles, as corpus passages."""
     from sentiment.real_coverage import real_sentences
 
     return [
@@ -85,59 +92,21 @@ def adapt_model(
         The training report (stored in `model.json` under `adapt`).
     """
     from sentiment.heads_refit import refit_heads
-    from sentiment.real_coverage import load_split as real_split
 
     s = settings or AdaptSettings()
     say = progress or (lambda line: logger.info("%s", line))
     started = time.monotonic()
     torch.set_num_threads(NUM_THREADS)
     set_seed(s.seed)
-    base, out = Path(base_dir), Path(out_dir)
-    if base.resolve() != out.resolve():
-        shutil.copytree(base, out, dirs_exist_ok=True)
-    meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
-    train_settings = replace(
-        Settings(**meta["settings"]),
-        trainable_layers=6,
-        epochs=s.epochs,
-        lr_layers=s.lr,
-        lr_heads=s.lr_heads,
-        seed=s.seed,
+    out, meta, train_settings = _start_from(base_dir, out_dir, s)
+    inputs = _gather(
+        corpus_dir, real_dir, labels_dir, real_split_file, newsmtsc_dir, train_settings
     )
-    corpus = load_split(read_corpus(corpus_dir), corpus_dir)
-    split = real_split(real_split_file) if real_split_file else real_split()
-    real_train = _real_passages(labels_dir, real_dir, split["train"])
-    real_dev = _real_passages(labels_dir, real_dir, split["dev"])
-    data = TrainData()
-    _add_corpus(data, corpus["train"], train_settings.corpus_weight, train=True)
-    _add_corpus(data, real_train, REAL_WEIGHT, train=True)
-    dev_passages = corpus["dev"] + real_dev
-    dev_texts, dev_items = _add_corpus(data, dev_passages, 1.0, train=False)
-    nm_dev = []
-    if newsmtsc_dir:
-        path = newsmtsc_train_path(newsmtsc_dir)
-        nm_dev = _add_newsmtsc(data, path, None)
     say(
-        f"adapting: {len(data.texts)} texts, {len(data.stance)} stance pairs "
-        f"(real train {len(real_train)} sentences), dev {len(dev_passages)} passages"
+        f"adapting: {len(inputs.data.texts)} texts, {len(inputs.data.stance)} stance pairs "
+        f"(real train {len(inputs.real_train)} sentences), dev {len(inputs.dev_passages)} passages"
     )
-    tokenizer, encoder = load_encoder()
-    # the shipped layers without any earlier update: an earlier update is where this one
-    # starts from, so the saved update is always the whole change to the shipped layers
-    encoder.load_state_dict(
-        {k: v.float() for k, v in load_file(out / LAYERS_FILE).items()}, strict=False
-    )
-    cached = cache_lower(encoder, tokenizer, data.texts, 0, train_settings.max_tokens)
-    trainer = Trainer(encoder, train_settings)
-    trainer.heads.load_state_dict({k: v.float() for k, v in load_file(out / HEADS_FILE).items()})
-    wrap(trainer.top, s.rank, s.alpha, start=load_update(out))
-    gold = np.array([[1.0 if t in p.topics else 0.0 for t in TOPICS] for p in dev_passages])
-
-    def dev_score(tr: Trainer) -> float:
-        metrics = _dev_metrics(tr, cached, dev_texts, dev_items, nm_dev, gold)
-        return float(np.mean(list(metrics.values())))
-
-    history = trainer.fit(data, cached, dev_score, say)
+    trainer, history = _train_update(inputs, out, s, train_settings, say)
     save(trainer.top, out)
     save_file(
         {k: v.detach().float().contiguous() for k, v in trainer.heads.state_dict().items()},
@@ -145,13 +114,7 @@ def adapt_model(
     )
     report = {
         "settings": {**s.__dict__, "real_weight": REAL_WEIGHT},
-        "data": {
-            "texts": len(data.texts),
-            "stance_pairs": len(data.stance),
-            "real_train_sentences": len(real_train),
-            "real_dev_sentences": len(real_dev),
-            "newsmtsc_train": TRAIN_FILE if newsmtsc_dir else None,
-        },
+        "data": inputs.report(newsmtsc_dir),
         "history": {k: v for k, v in history.items() if k != "seconds"},
     }
     meta["adapt"] = report
@@ -172,3 +135,107 @@ def adapt_model(
         "version": model_version(out),
         "seconds": round(time.monotonic() - started, 1),
     }
+
+
+@dataclass
+class _Inputs:
+    """What the low-rank update trains on and picks its epoch with (see `_gather`)."""
+
+    data: TrainData
+    real_train: list[Passage]
+    real_dev: list[Passage]
+    dev_passages: list[Passage]  # corpus dev, then real dev
+    dev_texts: list[int]
+    dev_items: list[StanceItem]
+    nm_dev: list[StanceItem]
+
+    def report(self, newsmtsc_dir: str | Path | None) -> dict:
+        """The adapt report's account of the data."""
+        return {
+            "texts": len(self.data.texts),
+            "stance_pairs": len(self.data.stance),
+            "real_train_sentences": len(self.real_train),
+            "real_dev_sentences": len(self.real_dev),
+            "newsmtsc_train": TRAIN_FILE if newsmtsc_dir else None,
+        }
+
+
+def _start_from(
+    base_dir: str | Path, out_dir: str | Path, s: AdaptSettings
+) -> tuple[Path, dict, Settings]:
+    """Copy the base model into `out_dir` (unless the same folder).
+
+    Returns:
+        (the output folder, its `model.json`, the fine-tuning settings for the update: the
+        base's, with every layer trainable and `s`'s epochs, learning rates and seed).
+    """
+    base, out = Path(base_dir), Path(out_dir)
+    if base.resolve() != out.resolve():
+        shutil.copytree(base, out, dirs_exist_ok=True)
+    meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
+    train_settings = replace(
+        Settings(**meta["settings"]),
+        trainable_layers=6,
+        epochs=s.epochs,
+        lr_layers=s.lr,
+        lr_heads=s.lr_heads,
+        seed=s.seed,
+    )
+    return out, meta, train_settings
+
+
+def _gather(
+    corpus_dir: str | Path,
+    real_dir: str | Path,
+    labels_dir: str | Path,
+    real_split_file: str | Path | None,
+    newsmtsc_dir: str | Path | None,
+    train_settings: Settings,
+) -> _Inputs:
+    """Training data (corpus train, real train, NewsMTSC's 90 %) and selection data (corpus
+    dev with real dev, NewsMTSC's held-out tenth), added in that order."""
+    from sentiment.real_coverage import load_split as real_split
+
+    corpus = load_split(read_corpus(corpus_dir), corpus_dir)
+    split = real_split(real_split_file) if real_split_file else real_split()
+    real_train = _real_passages(labels_dir, real_dir, split["train"])
+    real_dev = _real_passages(labels_dir, real_dir, split["dev"])
+    data = TrainData()
+    _add_corpus(data, corpus["train"], train_settings.corpus_weight, train=True)
+    _add_corpus(data, real_train, REAL_WEIGHT, train=True)
+    dev_passages = corpus["dev"] + real_dev
+    dev_texts, dev_items = _add_corpus(data, dev_passages, 1.0, train=False)
+    nm_dev = []
+    if newsmtsc_dir:
+        path = newsmtsc_train_path(newsmtsc_dir)
+        nm_dev = _add_newsmtsc(data, path, None)
+    return _Inputs(data, real_train, real_dev, dev_passages, dev_texts, dev_items, nm_dev)
+
+
+def _train_update(
+    inputs: _Inputs,
+    out: Path,
+    s: AdaptSettings,
+    train_settings: Settings,
+    say: Callable[[str], None],
+) -> tuple[Trainer, dict]:
+    """Train the low-rank update and the heads from the model in `out`; keep the best epoch
+    on dev. Returns the trainer and its history."""
+    tokenizer, encoder = load_encoder()
+    # the shipped layers without any earlier update: an earlier update is where this one
+    # starts from, so the saved update is always the whole change to the shipped layers
+    encoder.load_state_dict(
+        {k: v.float() for k, v in load_file(out / LAYERS_FILE).items()}, strict=False
+    )
+    cached = cache_lower(encoder, tokenizer, inputs.data.texts, 0, train_settings.max_tokens)
+    trainer = Trainer(encoder, train_settings)
+    trainer.heads.load_state_dict({k: v.float() for k, v in load_file(out / HEADS_FILE).items()})
+    wrap(trainer.top, s.rank, s.alpha, start=load_update(out))
+    gold = np.array([[1.0 if t in p.topics else 0.0 for t in TOPICS] for p in inputs.dev_passages])
+
+    def dev_score(tr: Trainer) -> float:
+        metrics = _dev_metrics(tr, cached, inputs.dev_texts, inputs.dev_items, inputs.nm_dev, gold)
+        return float(np.mean(list(metrics.values())))
+
+    history = trainer.fit(inputs.data, cached, dev_score, say)
+    return trainer, history

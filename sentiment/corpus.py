@@ -11,8 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from pcm.config import TOPICS, VOICES, Person
-from pcm.errors import PcmError
+from core.config import Person
+from core.errors import PcmError
+from core.vocabulary import STANCES, TOPICS, VOICES
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ FORCE_ALIASES = {
     "f": ["Thornbury Vale Constabulary", "Thornbury Vale Police"],
     "g": ["Marlow Bridge Police", "Marlow Bridge Constabulary"],
 }
-STANCE_LABELS = ("positive", "neutral", "negative")
+STANCE_LABELS = STANCES
 # Settings written to add training data at the topic boundaries the model confused; their
 # passages always go to train, so dev and test stay the sets earlier figures were measured on.
 # Settings `f` and `g` were written in the shapes real coverage has (headlines, reported

@@ -11,7 +11,7 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 from transformers.masking_utils import create_bidirectional_mask
 
-from pcm.errors import PcmError
+from core.errors import PcmError
 
 logger = logging.getLogger(__name__)
 

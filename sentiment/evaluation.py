@@ -11,12 +11,12 @@ import numpy as np
 import torch
 from sklearn.metrics import accuracy_score, f1_score
 
-from pcm.config import TOPICS
+from passages.segment import segment_article
+from sentiment.confidence_model import ConfidenceModel
 from sentiment.corpus import DATA_DIR, FORCE_ALIASES, load_split, read_corpus, read_people
-from sentiment.heads import NO_TOPIC, STANCES
-from sentiment.model import ConfidenceModel, select_topics
+from sentiment.decoding import select_topics
+from sentiment.heads import STANCES
 from sentiment.newsmtsc import HELD_OUT, read_newsmtsc
-from sentiment.segment import segment_article
 
 logger = logging.getLogger(__name__)
 
@@ -68,13 +68,13 @@ def evaluate_corpus(
     people = read_people(corpus_dir)
     texts = [p.text for p in rows]
     probs = model.topic_probs(texts).numpy()
-    gold = np.array([[1 if t in p.topics else 0 for t in TOPICS] for p in rows])
+    gold = np.array([[1 if t in p.topics else 0 for t in model.topics] for p in rows])
     pred = select_topics(torch.as_tensor(probs), model.threshold, model.floor).numpy()
     per_topic = {
         t: round(float(f1_score(gold[:, j], pred[:, j], zero_division=0)), 4)
-        for j, t in enumerate(TOPICS)
+        for j, t in enumerate(model.topics)
     }
-    pairs = [(p.text, TOPICS.index(t), s) for p in rows for t, s in sorted(p.topics.items())]
+    pairs = [(p.text, model.topics.index(t), s) for p in rows for t, s in sorted(p.topics.items())]
     stance = model.stance_for(
         [x[0] for x in pairs], [x[1] for x in pairs], [None] * len(pairs)
     ).numpy()
@@ -138,7 +138,7 @@ def evaluate_newsmtsc(model: ConfidenceModel, newsmtsc_dir: str | Path, vader: b
                 texts.append(s.text)
                 spans.append([(start, end)])
                 gold.append(stance)
-        probs = model.stance_for(texts, [NO_TOPIC] * len(texts), spans).numpy()
+        probs = model.stance_for(texts, [model.no_topic] * len(texts), spans).numpy()
         pred = [STANCES[i] for i in probs.argmax(1)]
         row = {
             "targets": len(gold),

@@ -7,7 +7,7 @@ import logging
 import torch
 from torch import nn
 
-from pcm.config import TOPICS
+from core.vocabulary import TOPICS
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +25,18 @@ class Heads(nn.Module):
         dim: encoder hidden size (384 for MiniLM-L6).
         hidden: width of the stance head's hidden layer.
         dropout: dropout before each linear layer while training.
+        n_topics: how many topics the topic head scores (a trained model's own list, in
+            `model.json`; a new model: the vocabulary's). The stance head's topic input has
+            `n_topics + 1` slots, the last one for a target with no topic of ours.
     """
 
-    def __init__(self, dim: int = 384, hidden: int = 256, dropout: float = 0.1):
+    def __init__(
+        self, dim: int = 384, hidden: int = 256, dropout: float = 0.1, n_topics: int = len(TOPICS)
+    ):
         super().__init__()
-        self.topic = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim, len(TOPICS)))
-        self.topic_embed = nn.Embedding(len(TOPICS) + 1, TOPIC_EMBED_DIM)
+        self.n_topics = n_topics
+        self.topic = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim, n_topics))
+        self.topic_embed = nn.Embedding(n_topics + 1, TOPIC_EMBED_DIM)
         self.stance = nn.Sequential(
             nn.Dropout(dropout),
             nn.Linear(2 * dim + TOPIC_EMBED_DIM, hidden),
@@ -40,7 +46,7 @@ class Heads(nn.Module):
         )
 
     def topic_logits(self, pooled: torch.Tensor) -> torch.Tensor:
-        """(batch, dim) mean-pooled passages -> (batch, 13) topic logits."""
+        """(batch, dim) mean-pooled passages -> (batch, n_topics) topic logits."""
         return self.topic(pooled)
 
     def stance_logits(

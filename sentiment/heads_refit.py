@@ -8,7 +8,9 @@ Data: the corpus train split (every setting), NewsMTSC `train.jsonl` (stance tow
 target) and, when given, the train part of the real-coverage articles
 (`sentiment/data/real_split.json`). Choices (steps, epochs, the topic mix, threshold and floor,
 the stance temperature and abstention bar) are made on the corpus dev split together with the
-real dev part; the real test part is never read here.
+real dev part; the real test part is never read here. The data is gathered and encoded in
+`sentiment.refit_data`; the stance calibration and the topic context are picked in
+`sentiment.calibration`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -28,110 +28,32 @@ from safetensors.torch import save_file
 from sklearn.metrics import f1_score
 from torch.nn import functional as F
 
-from pcm.config import TOPICS
-from sentiment.corpus import DATA_DIR, load_split, read_corpus
-from sentiment.encoder import masked_mean
-from sentiment.heads import NO_TOPIC, STANCES
-from sentiment.lexical import LexicalTopics
-from sentiment.model import (
+from core.vocabulary import TOPICS
+from sentiment.calibration import calibrate
+from sentiment.calibration import pick_context as _pick_context
+from sentiment.confidence_model import (
     HEADS_FILE,
     META_FILE,
     ConfidenceModel,
     model_version,
-    select_topics,
 )
-from sentiment.newsmtsc import read_newsmtsc
-from sentiment.newsmtsc import train_path as newsmtsc_train_path
-from sentiment.targets import force_pattern, force_spans, token_mask
+from sentiment.corpus import DATA_DIR, load_split, read_corpus
+from sentiment.lexical import LexicalTopics
+from sentiment.refit_data import CORPUS_WEIGHT, REAL_WEIGHT, Items, Texts, encode, gather
+from sentiment.topic_refit import ENCODER_SHARES, _fit_linear, best_decoding
 from sentiment.train import set_seed
-from sentiment.training import ENCODER_SHARES, _fit_linear, _held_out, best_decoding
 
 logger = logging.getLogger(__name__)
 
-REAL_WEIGHT = 3.0  # loss weight of a real-coverage stance pair against a NewsMTSC target
-CORPUS_WEIGHT = 2.0  # as in fine-tuning (`sentiment.train.Settings.corpus_weight`)
 STANCE_EPOCHS = 12
 STANCE_LR = 3e-4
 STANCE_BATCH = 64
 TOPIC_STEPS = 800
 TOPIC_LR = 0.01
-TEMPERATURES = [round(float(t), 2) for t in np.arange(0.6, 3.01, 0.05)]
-ABSTAIN_BARS = (0.0, 0.4, 0.45, 0.5, 0.55, 0.6)
-CONTEXT_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4)  # candidate headline and article weights
-MAX_CONTEXT = 0.6  # the passage itself keeps at least 40% of its topic probabilities
-MAX_ABSTAIN_SHARE = 0.2  # never withhold more than a fifth of the dev stances
-RELIABILITY_BINS = (0.33, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
-_TARGET = force_pattern()
-
-
-@dataclass
-class Items:
-    """Stance pairs over encoded texts: which text, target spans, topic, label, weight."""
-
-    text: list[int] = field(default_factory=list)
-    spans: list[list[tuple[int, int]] | None] = field(default_factory=list)
-    topic: list[int] = field(default_factory=list)
-    label: list[int] = field(default_factory=list)
-    weight: list[float] = field(default_factory=list)
-
-    def add(self, text: int, spans, topic: int, label: str, weight: float) -> None:
-        self.text.append(text)
-        self.spans.append(spans)
-        self.topic.append(topic)
-        self.label.append(STANCES.index(label))
-        self.weight.append(weight)
-
-    def __len__(self) -> int:
-        return len(self.text)
-
-
-class Texts:
-    """Unique texts to encode, with their topic labels where known."""
-
-    def __init__(self):
-        self.texts: list[str] = []
-        self.index: dict[str, int] = {}
-
-    def add(self, text: str) -> int:
-        if text not in self.index:
-            self.index[text] = len(self.texts)
-            self.texts.append(text)
-        return self.index[text]
-
-
-def _encode(
-    model: ConfidenceModel, texts: list[str], items: list[Items], say: Callable[[str], None]
-) -> tuple[torch.Tensor, list[torch.Tensor]]:
-    """Pooled vectors of every text and target-pooled vectors of every stance item."""
-    pooled = torch.zeros(len(texts), model.encoder.config.hidden_size)
-    by_text: dict[int, list[tuple[int, int]]] = {}
-    for g, group in enumerate(items):
-        for k, t in enumerate(group.text):
-            by_text.setdefault(t, []).append((g, k))
-    targets = [torch.zeros(len(group), pooled.shape[1]) for group in items]
-    started, done = time.monotonic(), 0
-    with torch.inference_mode():
-        for batch, enc, hidden in model._encoded(texts, offsets=True):
-            mask = enc["attention_mask"]
-            pooled[batch] = masked_mean(hidden, mask)
-            for r, i in enumerate(batch):
-                wanted = by_text.get(i)
-                if not wanted:
-                    continue
-                n = int(mask[r].sum())
-                offsets = [tuple(o) for o in enc["offset_mapping"][r, :n].tolist()]
-                for g, k in wanted:
-                    spans = items[g].spans[k]
-                    spans = force_spans(texts[i], _TARGET) if spans is None else spans
-                    m = token_mask(offsets, spans)
-                    targets[g][k] = (hidden[r, :n] * m[:, None]).sum(0) / m.sum().clamp(min=1)
-            done += len(batch)
-            if done % 2048 < len(batch):
-                say(f"encoded {done}/{len(texts)} texts ({time.monotonic() - started:.0f} s)")
-    return pooled, targets
 
 
 def _topic_matrix(rows: list[dict[str, str]]) -> torch.Tensor:
+    """(n, 13) 0/1 topic labels of {topic: stance} rows."""
     return torch.tensor([[1.0 if t in r else 0.0 for t in TOPICS] for r in rows])
 
 
@@ -163,72 +85,72 @@ def refit_heads(
     Returns:
         The refit report (also stored in `model.json` under `heads_refit`).
     """
-    from sentiment.real_coverage import load_split as real_split
-    from sentiment.real_coverage import read_labels, real_sentences
-
     say = progress or (lambda line: logger.info("%s", line))
     started = time.monotonic()
     set_seed(seed)
     model = ConfidenceModel(model_dir, runtime="onnx")  # fp32 scores, faster than torch
     corpus = load_split(read_corpus(corpus_dir), corpus_dir)
-    texts = Texts()
-    # topic rows: (text index, topics) per part
-    topic_rows: dict[str, list[tuple[int, dict[str, str]]]] = {"train": [], "dev": []}
-    stance = {"train": Items(), "corpus_dev": Items(), "real_dev": Items(), "nm_dev": Items()}
-    for part in ("train", "dev"):
-        for p in corpus[part]:
-            i = texts.add(p.text)
-            topic_rows[part].append((i, p.topics))
-            for topic, label in sorted(p.topics.items()):
-                target = stance["train"] if part == "train" else stance["corpus_dev"]
-                target.add(i, None, TOPICS.index(topic), label, CORPUS_WEIGHT)
-    real_counts = {"train": 0, "dev": 0}
-    if real_dir:
-        split = real_split(real_split_file) if real_split_file else real_split()
-        for part in ("train", "dev"):
-            for s in real_sentences(labels_dir, real_dir, split[part]):
-                i = texts.add(s.text)
-                topic_rows[part].append((i, s.topics))
-                real_counts[part] += 1
-                for topic, label in sorted(s.topics.items()):
-                    target = stance["train"] if part == "train" else stance["real_dev"]
-                    target.add(i, None, TOPICS.index(topic), label, REAL_WEIGHT)
-    nm_used = None
-    if newsmtsc_dir:
-        path = newsmtsc_train_path(newsmtsc_dir)
-        for s in read_newsmtsc(path):
-            i = texts.add(s.text)
-            for start, end, label in s.targets:
-                target = stance["nm_dev"] if _held_out(s.text) else stance["train"]
-                target.add(i, [(start, end)], NO_TOPIC, label, 1.0)
-        nm_used = path.name
+    data = gather(corpus, newsmtsc_dir, real_dir, labels_dir, real_split_file)
     say(
-        f"texts {len(texts.texts)}: corpus train {len(corpus['train'])}, dev "
-        f"{len(corpus['dev'])}; real train {real_counts['train']}, dev {real_counts['dev']} "
-        f"sentences; stance pairs {len(stance['train'])} to train"
+        f"texts {len(data.texts.texts)}: corpus train {len(corpus['train'])}, dev "
+        f"{len(corpus['dev'])}; real train {data.real_counts['train']}, dev "
+        f"{data.real_counts['dev']} sentences; stance pairs {len(data.stance['train'])} to train"
     )
-    groups = list(stance.values())
-    pooled, targets = _encode(model, texts.texts, groups, say)
-    feats = dict(zip(stance, targets, strict=True))
-    pick = None
-    if real_dir:
-        dev_articles = [a for f, a in read_labels(labels_dir).items() if f in split["dev"]]
-        pick = lambda m: _pick_context(m, dev_articles, real_dir)  # noqa: E731
-    topic_report = _refit_topics(model, pooled, texts, topic_rows, seed, say, final_fit, pick)
+    pooled, targets = encode(model, data.texts.texts, list(data.stance.values()), say)
+    feats = dict(zip(data.stance, targets, strict=True))
+    pick = _context_picker(labels_dir, real_dir, data.real_dev_files) if real_dir else None
+    topic_report = _refit_topics(
+        model, pooled, data.texts, data.topic_rows, seed, say, final_fit, pick
+    )
     if topic_report["context"]:
         c = topic_report["context"]
         say(
             f"topic context on real dev: headline {c['headline']}, article {c['article']}: "
             f"micro-F1 {c['dev_topic_micro_f1_alone']:.4f} -> {c['dev_topic_micro_f1']:.4f}"
         )
-    stance_report = _refit_stance(model, pooled, stance, feats, seed, say)
-    calibration = _calibrate(model, pooled, stance["real_dev"], feats["real_dev"], say)
+    stance_report = _refit_stance(model, pooled, data.stance, feats, seed, say)
+    calibration = _calibrate(model, pooled, data.stance["real_dev"], feats["real_dev"], say)
+    refit = {
+        "data": data.report(corpus),
+        "settings": {
+            "real_weight": REAL_WEIGHT,
+            "corpus_weight": CORPUS_WEIGHT,
+            "stance_lr": STANCE_LR,
+            "seed": seed,
+        },
+        "topics": topic_report,
+        "stance": stance_report,
+        "calibration": calibration,
+    }
     out = Path(model_dir)
+    _save(model, out, refit)
+    report = refit | {
+        "version": model_version(out),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    say(f"wrote {out} (version {report['version']}) in {report['seconds']:.0f} s")
+    return report
+
+
+def _context_picker(
+    labels_dir: str | Path | None, real_dir: str | Path, dev_files: list[str]
+) -> Callable[[ConfidenceModel], dict]:
+    """`calibration.pick_context` over the real dev articles (their labels are read now)."""
+    from sentiment.real_coverage import read_labels
+
+    dev_articles = [a for f, a in read_labels(labels_dir).items() if f in dev_files]
+    return lambda m: _pick_context(m, dev_articles, real_dir)
+
+
+def _save(model: ConfidenceModel, out: Path, refit: dict) -> None:
+    """Write the heads and the word-level model, and record the refit's choices in
+    `model.json`, with its report under `heads_refit`."""
     save_file(
         {k: v.detach().float().contiguous() for k, v in model.heads.state_dict().items()},
         str(out / HEADS_FILE),
     )
     model.lexical.save(out)
+    topic_report, calibration = refit["topics"], refit["calibration"]
     meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
     meta["topic_threshold"] = topic_report["threshold"]
     meta["topic_floor"] = topic_report["floor"]
@@ -242,32 +164,8 @@ def refit_heads(
         "temperature": calibration["temperature"],
         "abstain_below": calibration["abstain_below"],
     }
-    meta["heads_refit"] = {
-        "data": {
-            "corpus_train": len(corpus["train"]),
-            "corpus_dev": len(corpus["dev"]),
-            "real_train_sentences": real_counts["train"],
-            "real_dev_sentences": real_counts["dev"],
-            "newsmtsc_train": nm_used,
-            "stance_pairs": len(stance["train"]),
-        },
-        "settings": {
-            "real_weight": REAL_WEIGHT,
-            "corpus_weight": CORPUS_WEIGHT,
-            "stance_lr": STANCE_LR,
-            "seed": seed,
-        },
-        "topics": topic_report,
-        "stance": stance_report,
-        "calibration": calibration,
-    }
+    meta["heads_refit"] = refit
     (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    report = meta["heads_refit"] | {
-        "version": model_version(out),
-        "seconds": round(time.monotonic() - started, 1),
-    }
-    say(f"wrote {out} (version {report['version']}) in {report['seconds']:.0f} s")
-    return report
 
 
 def _refit_topics(
@@ -342,47 +240,13 @@ def _refit_topics(
     }
 
 
-def _pick_context(model: ConfidenceModel, articles: list, real_dir: str | Path) -> dict:
-    """The headline and article weights (`topic_context`) with the best topic micro-F1 on the
-    real dev articles, read as `pcm analyse` reads them; ties keep the smaller weights."""
-    from sentiment.model import mix_in_context
-    from sentiment.real_coverage import context_rows
-
-    probs, rows, keys, heads, gold = context_rows(model, articles, real_dir)
-    scored = list(range(len(keys)))
-    best = (-1.0, 0.0, 0.0)
-    for h in CONTEXT_WEIGHTS:
-        for a in CONTEXT_WEIGHTS:
-            if h + a > MAX_CONTEXT:
-                continue
-            mixed = mix_in_context(probs, scored, keys, heads, h, a)[rows]
-            pred = select_topics(mixed, model.threshold, model.floor).numpy()
-            f1 = float(f1_score(gold, pred, average="micro", zero_division=0))
-            if f1 > best[0] + 1e-9:
-                best = (f1, h, a)
-    alone = mix_in_context(probs, scored, None, None, 0.0, 0.0)[rows]
-    base = float(
-        f1_score(
-            gold,
-            select_topics(alone, model.threshold, model.floor).numpy(),
-            average="micro",
-            zero_division=0,
-        )
-    )
-    return {
-        "headline": best[1],
-        "article": best[2],
-        "dev_topic_micro_f1": round(best[0], 4),
-        "dev_topic_micro_f1_alone": round(base, 4),
-        "sentences": len(rows),
-    }
-
-
 def _stance_logits(model: ConfidenceModel, pooled, target, items: Items) -> torch.Tensor:
+    """The stance head's logits for `items` (pooled text vectors, target vectors, topics)."""
     return model.heads.stance_logits(pooled[items.text], target, torch.tensor(items.topic))
 
 
 def _macro(items: Items, probs: np.ndarray) -> float:
+    """Stance macro-F1 over the three labels (NaN with no pairs)."""
     if not len(items):
         return float("nan")
     return float(f1_score(items.label, probs.argmax(1), average="macro", labels=[0, 1, 2]))
@@ -447,6 +311,7 @@ def _refit_stance(
 
 
 def _state(model: ConfidenceModel) -> dict:
+    """A detached copy of the heads' weights."""
     return {k: v.detach().clone() for k, v in model.heads.state_dict().items()}
 
 
@@ -457,69 +322,10 @@ def _calibrate(
     target: torch.Tensor,
     say: Callable[[str], None],
 ) -> dict:
-    """Temperature (lowest dev negative log-likelihood) and abstention bar (best dev macro-F1
-    with withheld stances read as neutral, at most `MAX_ABSTAIN_SHARE` withheld) on real dev,
-    with the reliability table of the calibrated probabilities."""
+    """Stance temperature and abstention bar on the real dev pairs (`calibration.calibrate`);
+    with none, the model's stance stays uncalibrated."""
     if not len(items):
         return {"temperature": 1.0, "abstain_below": 0.0, "pairs": 0}
     with torch.no_grad():
         logits = _stance_logits(model, pooled, target, items)
-    labels = torch.tensor(items.label)
-    nll = {t: float(F.cross_entropy(logits / t, labels)) for t in TEMPERATURES}
-    temperature = min(nll, key=nll.get)
-    probs = torch.softmax(logits / temperature, -1).numpy()
-    top = probs.max(1)
-    choice = (0.0, -1.0, 0.0)
-    for bar in ABSTAIN_BARS:
-        held = top < bar
-        if held.mean() > MAX_ABSTAIN_SHARE:
-            continue
-        pred = np.where(held, STANCES.index("neutral"), probs.argmax(1))
-        f1 = float(f1_score(items.label, pred, average="macro", labels=[0, 1, 2]))
-        if f1 > choice[1] + 1e-9:
-            choice = (bar, f1, float(held.mean()))
-    bar, f1, share = choice
-    table = reliability(probs, np.array(items.label))
-    say(
-        f"calibration on real dev ({len(items)} pairs): temperature {temperature} (NLL "
-        f"{nll[1.0]:.3f} -> {nll[temperature]:.3f}); abstain below {bar} ({share:.0%} withheld, "
-        f"macro-F1 {f1:.4f})"
-    )
-    return {
-        "pairs": len(items),
-        "temperature": temperature,
-        "nll_before": round(nll[1.0], 4),
-        "nll_after": round(nll[temperature], 4),
-        "abstain_below": bar,
-        "abstained_share": round(share, 4),
-        "dev_macro_f1_with_abstention": round(f1, 4),
-        "reliability": table,
-    }
-
-
-def reliability(probs: np.ndarray, labels: np.ndarray) -> list[dict]:
-    """Predicted top-class probability against observed accuracy, in bins.
-
-    Args:
-        probs: (n, 3) calibrated stance probabilities.
-        labels: (n,) gold label indices.
-
-    Returns:
-        One row per non-empty bin: {"from", "to", "pairs", "mean_confidence", "accuracy"}.
-    """
-    top = probs.max(1)
-    correct = probs.argmax(1) == labels
-    rows = []
-    for low, high in pairwise(RELIABILITY_BINS):
-        inside = (top >= low) & (top < high)
-        if inside.any():
-            rows.append(
-                {
-                    "from": low,
-                    "to": min(high, 1.0),
-                    "pairs": int(inside.sum()),
-                    "mean_confidence": round(float(top[inside].mean()), 3),
-                    "accuracy": round(float(correct[inside].mean()), 3),
-                }
-            )
-    return rows
+    return calibrate(logits, items.label, say)

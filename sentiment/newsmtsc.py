@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from pcm.errors import PcmError
+from core.errors import PcmError
 
 logger = logging.getLogger(__name__)
 

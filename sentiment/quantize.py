@@ -196,10 +196,10 @@ def quantize_model(source: str | Path, target: str | Path) -> int:
     os.close(fd)
     try:
         onnx.save(model, tmp)
-        os.replace(tmp, target)
+        Path(tmp).replace(target)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if Path(tmp).exists():
+            Path(tmp).unlink()
     logger.info(
         "quantised %d matrix products of %s to int8 (%d integer products) at %s",
         rewritten,

@@ -172,11 +172,11 @@ def _export(encoder: torch.nn.Module, tokenizer, target: Path) -> None:
                 opset_version=OPSET,
                 dynamo=False,
             )
-        os.replace(tmp, target)
+        Path(tmp).replace(target)
     finally:
         encoder.eval()
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if Path(tmp).exists():
+            Path(tmp).unlink()
 
 
 def _probe(twin: Callable, encoder: torch.nn.Module, tokenizer):

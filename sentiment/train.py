@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from pcm.config import TOPICS
+from core.vocabulary import TOPICS
 from sentiment.encoder import embed, masked_mean, run_layers
 from sentiment.heads import NO_TOPIC, STANCES, Heads
 from sentiment.targets import token_mask
@@ -132,6 +132,7 @@ def cache_lower(
 
 
 def _pad(states: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Stack (tokens, dim) states into a zero-padded batch with its attention mask."""
     longest = max(s.shape[0] for s in states)
     dim = states[0].shape[1]
     hidden = torch.zeros(len(states), longest, dim)
@@ -198,17 +199,7 @@ class Trainer:
             by_text.setdefault(item.text, []).append(item)
         texts = sorted(set(by_text) | set(data.topics))
         lengths = [h.shape[0] for h in cached.hidden]
-        steps = s.epochs * math.ceil(len(texts) / s.batch_size)
-        params = [
-            {"params": self.top.parameters(), "lr": s.lr_layers},
-            {"params": self.heads.parameters(), "lr": s.lr_heads},
-        ]
-        opt = torch.optim.AdamW(params, weight_decay=s.weight_decay)
-        warm = max(1, int(steps * s.warmup))
-        sched = torch.optim.lr_scheduler.LambdaLR(
-            opt,
-            lambda step: min((step + 1) / warm, max(0.0, (steps - step) / max(1, steps - warm))),
-        )
+        opt, sched = self._optimiser(s.epochs * math.ceil(len(texts) / s.batch_size))
         history: dict = {
             "epochs": s.epochs,
             "dev": [],
@@ -220,26 +211,11 @@ class Trainer:
         best = (-1.0, None)
         started = time.monotonic()
         for epoch in range(s.epochs):
-            self.top.train()
-            self.heads.train()
-            total, count = 0.0, 0
-            for batch in _batches(texts, lengths, s.batch_size, rng):
-                loss = self._loss(batch, data, cached, by_text)
-                if loss is None:
-                    continue
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(
-                    list(self.top.parameters()) + list(self.heads.parameters()), 1.0
-                )
-                opt.step()
-                sched.step()
-                total += loss.item()
-                count += 1
-            history["loss"].append(round(total / max(1, count), 4))
+            loss = self._epoch(texts, lengths, rng, data, cached, by_text, opt, sched)
+            history["loss"].append(round(loss, 4))
             score = dev(self) if dev else float(epoch)
             history["dev"].append(round(score, 4))
-            line = f"epoch {epoch + 1}/{s.epochs}: loss {total / max(1, count):.4f}"
+            line = f"epoch {epoch + 1}/{s.epochs}: loss {loss:.4f}"
             if dev:
                 line += f", dev {score:.4f}"
             (progress or logger.info)(line)
@@ -261,6 +237,53 @@ class Trainer:
         history["seconds"] = round(time.monotonic() - started, 1)
         return history
 
+    def _optimiser(self, steps: int) -> tuple[torch.optim.AdamW, torch.optim.lr_scheduler.LambdaLR]:
+        """AdamW over the top layers and the heads (their own learning rates), with a linear
+        warm-up over `settings.warmup` of the `steps` and a linear decay after it."""
+        s = self.settings
+        params = [
+            {"params": self.top.parameters(), "lr": s.lr_layers},
+            {"params": self.heads.parameters(), "lr": s.lr_heads},
+        ]
+        opt = torch.optim.AdamW(params, weight_decay=s.weight_decay)
+        warm = max(1, int(steps * s.warmup))
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt,
+            lambda step: min((step + 1) / warm, max(0.0, (steps - step) / max(1, steps - warm))),
+        )
+        return opt, sched
+
+    def _epoch(
+        self,
+        texts: list[int],
+        lengths: list[int],
+        rng: random.Random,
+        data: TrainData,
+        cached: Cached,
+        by_text: dict[int, list[StanceItem]],
+        opt: torch.optim.Optimizer,
+        sched: torch.optim.lr_scheduler.LRScheduler,
+    ) -> float:
+        """One pass over `texts` in length-bucketed batches (ordered by the seeded `rng`);
+        returns the mean loss."""
+        self.top.train()
+        self.heads.train()
+        total, count = 0.0, 0
+        for batch in _batches(texts, lengths, self.settings.batch_size, rng):
+            loss = self._loss(batch, data, cached, by_text)
+            if loss is None:
+                continue
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(
+                list(self.top.parameters()) + list(self.heads.parameters()), 1.0
+            )
+            opt.step()
+            sched.step()
+            total += loss.item()
+            count += 1
+        return total / max(1, count)
+
     def _loss(
         self,
         batch: list[int],
@@ -268,6 +291,7 @@ class Trainer:
         cached: Cached,
         by_text: dict[int, list[StanceItem]],
     ) -> torch.Tensor | None:
+        """The batch's weighted topic and stance loss (None: nothing in it to learn from)."""
         s = self.settings
         hidden, mask = _pad([cached.hidden[i] for i in batch])
         out = self.forward(hidden, mask)

@@ -8,7 +8,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,33 +16,30 @@ import torch
 from safetensors.torch import save_file
 from sklearn.metrics import f1_score
 
-from pcm.config import TOPICS
-from sentiment.corpus import DATA_DIR, Passage, load_split, read_corpus
-from sentiment.encoder import ENCODER_NAME, load_encoder
-from sentiment.heads import NO_TOPIC, STANCES
-from sentiment.lexical import LexicalTopics
-from sentiment.model import (
+from core.vocabulary import TOPICS
+from sentiment.confidence_model import (
     HEADS_FILE,
     LAYERS_FILE,
     META_FILE,
     NUM_THREADS,
     model_version,
-    select_topics,
 )
+from sentiment.corpus import DATA_DIR, Passage, load_split, read_corpus
+from sentiment.encoder import ENCODER_NAME, load_encoder
+from sentiment.heads import NO_TOPIC, STANCES
 from sentiment.newsmtsc import read_newsmtsc
 from sentiment.newsmtsc import train_path as newsmtsc_train_path
 from sentiment.targets import force_pattern, force_spans
+from sentiment.topic_refit import ENCODER_SHARES, best_threshold, refit_topic_head
 from sentiment.train import Cached, Settings, StanceItem, TrainData, Trainer, cache_lower, set_seed
 
 logger = logging.getLogger(__name__)
 
+# re-exported: the encoder head's candidate shares in the topic mix (see `sentiment.topic_refit`)
+__all__ = ["ENCODER_SHARES", "MODEL_NAME", "best_threshold", "refit_topic_head", "train_model"]
+
 MODEL_NAME = "pcm-minilm-l6-confidence"
 NEWSMTSC_DEV_SHARE = 10  # 1 in 10 NewsMTSC train sentences is held out for model selection
-THRESHOLDS = [round(float(x), 2) for x in np.arange(0.2, 0.75, 0.05)]
-FLOORS = [None, 0.1, 0.15, 0.2, 0.25, 0.3]  # candidate `topic_floor`s (see select_topics)
-# candidate weights of the encoder head against the word-level model (see ConfidenceModel),
-# tried from the even mix outwards so that a tie keeps the even mix
-ENCODER_SHARES = (0.5, 0.4, 0.6, 0.3, 0.7)
 _TARGET = force_pattern()
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,6 +58,11 @@ def _held_out(text: str) -> bool:
 def _add_corpus(
     data: TrainData, passages: list[Passage], weight: float, train: bool
 ) -> tuple[list[int], list[StanceItem]]:
+    """Add corpus passages' texts to `data`, with their topics and stance pairs when `train`.
+
+    Returns:
+        (the passages' text indices, their stance pairs).
+    """
     texts, items = [], []
     for p in passages:
         i = data.add_text(p.text)
@@ -77,6 +79,8 @@ def _add_corpus(
 
 
 def _add_newsmtsc(data: TrainData, path: Path, limit: int | None) -> list[StanceItem]:
+    """Add NewsMTSC sentences to `data`: 90 % of the targets to train on; the held-out tenth's
+    targets are returned."""
     sentences = read_newsmtsc(path)
     if limit:
         sentences = sentences[:limit]
@@ -90,45 +94,16 @@ def _add_newsmtsc(data: TrainData, path: Path, limit: int | None) -> list[Stance
     return dev
 
 
-def best_threshold(probs: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
-    """The global topic threshold with the best micro-F1 on held-out data.
+@dataclass
+class _Inputs:
+    """What `train_model` trains on and picks the epoch and threshold with."""
 
-    Args:
-        probs: (n, 13) topic probabilities.
-        gold: (n, 13) 0/1 labels.
-
-    Returns:
-        (threshold, micro-F1 at it).
-    """
-    best = (0.5, -1.0)
-    for t in THRESHOLDS:
-        f1 = f1_score(gold, probs >= t, average="micro", zero_division=0)
-        if f1 > best[1] + 1e-9:
-            best = (t, float(f1))
-    return best
-
-
-def best_decoding(probs: np.ndarray, gold: np.ndarray) -> tuple[float, float | None, float]:
-    """The topic threshold and floor (`sentiment.model.select_topics`) with the best micro-F1.
-
-    Args:
-        probs: (n, 13) topic probabilities on held-out data.
-        gold: (n, 13) 0/1 labels.
-
-    Returns:
-        (threshold, floor or None, micro-F1).
-    """
-    best = (0.5, None, -1.0)
-    tensor = torch.as_tensor(probs)
-    for t in THRESHOLDS:
-        for floor in FLOORS:
-            if floor is not None and floor >= t:
-                continue
-            pred = select_topics(tensor, t, floor).numpy()
-            f1 = float(f1_score(gold, pred, average="micro", zero_division=0))
-            if f1 > best[2] + 1e-9:
-                best = (t, floor, f1)
-    return best
+    data: TrainData  # training texts, stance pairs and topic labels
+    dev_texts: list[int]  # corpus dev passages (indices into data.texts)
+    dev_items: list[StanceItem]  # their stance pairs
+    nm_dev: list[StanceItem]  # the held-out tenth of NewsMTSC
+    nm_used: str | None  # the NewsMTSC file as the model card records it
+    gold_topics: np.ndarray | None  # corpus dev topic labels
 
 
 def train_model(
@@ -154,7 +129,7 @@ def train_model(
         newsmtsc_limit: use only the first N NewsMTSC sentences (for quick runs).
         progress: called with one-line status messages.
         corrections: analysts' corrected passages from a warehouse
-            (`sentiment.feedback.read_corrections`), added to the training data only.
+            (`pcm.feedback.read_corrections`), added to the training data only.
 
     Returns:
         The training report (also stored in `model.json`).
@@ -166,9 +141,56 @@ def train_model(
     set_seed(settings.seed)
     passages = read_corpus(corpus_dir)
     split = load_split(passages, corpus_dir)
+    corrections = list(corrections or [])
+    inputs = _gather(split, corrections, newsmtsc_dir, newsmtsc_limit, settings, say)
+    trainer, cached, frozen, history, metrics = _fine_tune(inputs, settings, say)
+    threshold, topic_f1 = 0.5, metrics.get("dev_topic_micro_f1")
+    if inputs.dev_texts:
+        probs, _ = trainer.predict(cached, inputs.dev_texts)
+        threshold, topic_f1 = best_threshold(probs, inputs.gold_topics)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _save_weights(out, trainer, frozen)
+    report = {
+        "name": MODEL_NAME,
+        "encoder": ENCODER_NAME,
+        "trainable_layers": settings.trainable_layers,
+        "head_hidden": settings.head_hidden,
+        "topic_threshold": threshold,
+        "stances": list(STANCES),
+        "topics": list(TOPICS),
+        "settings": asdict(settings),
+        "data": _data_report(corpus_dir, split, corrections, inputs),
+        "dev": {**metrics, "dev_topic_micro_f1_tuned": topic_f1},
+        "history": history,
+        "train_seconds": round(time.monotonic() - started, 1),
+    }
+    _write_stable_meta(out, report)
+    refit = refit_topic_head(
+        out, corpus_dir, seed=settings.seed, progress=say, corrections=corrections
+    )
+    if refit:
+        report["topic_threshold"] = refit["threshold"]
+        report["topic_floor"] = refit["floor"]
+        report["topic_refit"] = refit
+        report["dev"]["dev_topic_micro_f1_tuned"] = refit["dev_topic_micro_f1"]
+    report["version"] = model_version(out)
+    say(f"wrote {out} (version {report['version']}) in {report['train_seconds']:.0f} s")
+    return report
+
+
+def _gather(
+    split: dict[str, list[Passage]],
+    corrections: list[Passage],
+    newsmtsc_dir: str | Path | None,
+    newsmtsc_limit: int | None,
+    settings: Settings,
+    say: Callable[[str], None],
+) -> _Inputs:
+    """The training data (corpus train, corrections, NewsMTSC's 90 %) and the selection data
+    (corpus dev, NewsMTSC's held-out tenth), added in that order."""
     data = TrainData()
     _add_corpus(data, split["train"], settings.corpus_weight, train=True)
-    corrections = list(corrections or [])
     if corrections:
         _add_corpus(data, corrections, settings.corpus_weight, train=True)
         say(f"added {len(corrections)} analyst-corrected passages to the training data")
@@ -185,6 +207,24 @@ def train_model(
         f"training texts {len(data.texts)}, stance pairs {len(data.stance)}, "
         f"topic-labelled passages {len(data.topics)}"
     )
+    gold_topics = (
+        np.array([[1.0 if t in p.topics else 0.0 for t in TOPICS] for p in split["dev"]])
+        if split["dev"]
+        else None
+    )
+    return _Inputs(data, dev_texts, dev_items, nm_dev, nm_used, gold_topics)
+
+
+def _fine_tune(
+    inputs: _Inputs, settings: Settings, say: Callable[[str], None]
+) -> tuple[Trainer, Cached, int, dict, dict[str, float]]:
+    """Cache the frozen layers' states, fine-tune, and score the kept epoch on dev.
+
+    Returns:
+        (the trainer, the cached lower-layer states, the number of frozen layers, the
+        training history, the dev metrics).
+    """
+    data = inputs.data
     tokenizer, encoder = load_encoder()
     frozen = 6 - settings.trainable_layers
     t0 = time.monotonic()
@@ -193,28 +233,23 @@ def train_model(
         f"cached layers 0-{frozen - 1} for {len(data.texts)} texts in {time.monotonic() - t0:.0f} s"
     )
     trainer = Trainer(encoder, settings)
-    gold_topics = (
-        np.array([[1.0 if t in p.topics else 0.0 for t in TOPICS] for p in split["dev"]])
-        if split["dev"]
-        else None
-    )
 
-    def dev_score(tr: Trainer) -> float:
-        return float(
-            np.mean(
-                list(_dev_metrics(tr, cached, dev_texts, dev_items, nm_dev, gold_topics).values())
-                or [0.0]
-            )
+    def metrics(tr: Trainer) -> dict[str, float]:
+        return _dev_metrics(
+            tr, cached, inputs.dev_texts, inputs.dev_items, inputs.nm_dev, inputs.gold_topics
         )
 
-    history = trainer.fit(data, cached, dev_score if (dev_items or nm_dev) else None, say)
-    metrics = _dev_metrics(trainer, cached, dev_texts, dev_items, nm_dev, gold_topics)
-    threshold, topic_f1 = 0.5, metrics.get("dev_topic_micro_f1")
-    if dev_texts:
-        probs, _ = trainer.predict(cached, dev_texts)
-        threshold, topic_f1 = best_threshold(probs, gold_topics)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    def dev_score(tr: Trainer) -> float:
+        return float(np.mean(list(metrics(tr).values()) or [0.0]))
+
+    history = trainer.fit(
+        data, cached, dev_score if (inputs.dev_items or inputs.nm_dev) else None, say
+    )
+    return trainer, cached, frozen, history, metrics(trainer)
+
+
+def _save_weights(out: Path, trainer: Trainer, frozen: int) -> None:
+    """The fine-tuned layers (float16, under their encoder names) and the heads (float32)."""
     layer_state = {
         f"encoder.layer.{frozen + i}.{k}": v.detach().to(torch.float16).contiguous()
         for i, layer in enumerate(trainer.top)
@@ -225,178 +260,35 @@ def train_model(
         {k: v.detach().float().contiguous() for k, v in trainer.heads.state_dict().items()},
         str(out / HEADS_FILE),
     )
-    report = {
-        "name": MODEL_NAME,
-        "encoder": ENCODER_NAME,
-        "trainable_layers": settings.trainable_layers,
-        "head_hidden": settings.head_hidden,
-        "topic_threshold": threshold,
-        "stances": list(STANCES),
-        "topics": list(TOPICS),
-        "settings": asdict(settings),
-        "data": {
-            "corpus_dir": _portable(corpus_dir),
-            "corpus_train": len(split["train"]),
-            "corpus_dev": len(split["dev"]),
-            "corrections": len(corrections),
-            "newsmtsc_train": nm_used,
-            "newsmtsc_train_targets": sum(1 for it in data.stance if it.topic == NO_TOPIC),
-            "newsmtsc_selection_targets": len(nm_dev),
-        },
-        "dev": {**metrics, "dev_topic_micro_f1_tuned": topic_f1},
-        "history": history,
-        "train_seconds": round(time.monotonic() - started, 1),
-    }
-    # Timings stay out of model.json: the file is hashed into the model version, which must
-    # depend only on the data, the settings and the seed.
-    stable = {k: v for k, v in report.items() if k != "train_seconds"}
-    stable["history"] = {k: v for k, v in history.items() if k != "seconds"}
-    (out / META_FILE).write_text(json.dumps(stable, indent=2) + "\n", encoding="utf-8")
-    refit = refit_topic_head(
-        out, corpus_dir, seed=settings.seed, progress=say, corrections=corrections
-    )
-    if refit:
-        report["topic_threshold"] = refit["threshold"]
-        report["topic_floor"] = refit["floor"]
-        report["topic_refit"] = refit
-        report["dev"]["dev_topic_micro_f1_tuned"] = refit["dev_topic_micro_f1"]
-    report["version"] = model_version(out)
-    say(f"wrote {out} (version {report['version']}) in {report['train_seconds']:.0f} s")
-    return report
 
 
-def refit_topic_head(
-    model_dir: str | Path,
-    corpus_dir: str | Path = DATA_DIR,
-    steps: int = 600,
-    lr: float = 0.01,
-    seed: int = 13,
-    progress: Callable[[str], None] | None = None,
-    corrections: list[Passage] | None = None,
+def _data_report(
+    corpus_dir: str | Path,
+    split: dict[str, list[Passage]],
+    corrections: list[Passage],
+    inputs: _Inputs,
 ) -> dict:
-    """Second stage: refit the topic head on the saved encoder's pooled vectors.
-
-    During fine-tuning the topic head sees few corpus passages per step (most texts are
-    NewsMTSC sentences with no topic labels), so it is refitted here, full batch, on the
-    corpus train split; the step count is picked on dev (evaluated every 50 steps), then the
-    encoder head's share in its mix with the word-level model (`ENCODER_SHARES`), with the
-    mix's threshold and floor. With every choice made, the head and the word-level model are
-    fitted once more on train + dev (the dev figures recorded are from before that). Reads
-    and rewrites the model folder, so it is exactly reproducible.
-
-    Args:
-        model_dir: the folder `train_model` wrote.
-        corpus_dir: the corpus folder (its train and dev splits are used; never test).
-        steps: maximum full-batch Adam steps.
-        lr: learning rate.
-        seed: random seed.
-        progress: called with one-line status messages.
-        corrections: analysts' corrected passages, trained on with the train split.
-
-    Returns:
-        {"steps", "lr", "threshold", "floor", "dev_topic_micro_f1",
-        "dev_topic_micro_f1_encoder_only", "encoder_share", "final_fit"}.
-    """
-    from sentiment.model import ConfidenceModel
-
-    say = progress or (lambda line: logger.info("%s", line))
-    set_seed(seed)
-    model = ConfidenceModel(model_dir, runtime="torch")  # heads change next: nothing to export
-    split = load_split(read_corpus(corpus_dir), corpus_dir)
-    if not split["train"] or not split["dev"]:
-        return {}
-    split["train"] = split["train"] + list(corrections or [])
-
-    def labels(rows: list[Passage]) -> torch.Tensor:
-        return torch.tensor([[1.0 if t in p.topics else 0.0 for t in TOPICS] for p in rows])
-
-    # clone(): tensors made under inference_mode cannot be saved for backward
-    x_train, y_train = (
-        model.pooled([p.text for p in split["train"]]).clone(),
-        labels(split["train"]),
-    )
-    x_dev, y_dev = model.pooled([p.text for p in split["dev"]]).clone(), labels(split["dev"])
-    linear = model.heads.topic[-1]
-    start = {k: v.clone() for k, v in linear.state_dict().items()}
-    best = (-1.0, 0, 0.5)
-
-    def on_dev(step: int) -> None:
-        nonlocal best
-        with torch.no_grad():
-            probs = torch.sigmoid(linear(x_dev)).numpy()
-        threshold, f1 = best_threshold(probs, y_dev.numpy())
-        if f1 > best[0] + 1e-9:
-            best = (f1, step, threshold)
-
-    _fit_linear(linear, x_train, y_train, steps, lr, on_dev)
-    f1, step, threshold = best
-    _fit_linear(linear, x_train, y_train, step, lr, start=start)
-    with torch.no_grad():
-        encoder_dev = torch.sigmoid(linear(x_dev)).numpy()
-    lexical = LexicalTopics.fit([p.text for p in split["train"]], y_train.numpy())
-    lexical_dev = lexical.probs([p.text for p in split["dev"]])
-    encoder_only = (f1, threshold)
-    share, threshold, floor, f1 = 0.5, 0.5, None, -1.0
-    for candidate in ENCODER_SHARES:
-        combined = candidate * encoder_dev + (1 - candidate) * lexical_dev
-        t, fl, score = best_decoding(combined, y_dev.numpy())
-        if score > f1 + 1e-9:
-            share, threshold, floor, f1 = candidate, t, fl, score
-    say(
-        f"topic head: encoder alone dev micro-F1 {encoder_only[0]:.4f}; mixed with the "
-        f"word-level model at encoder share {share}: {f1:.4f} at threshold {threshold}, "
-        f"floor {floor}"
-    )
-    # Every choice is made; the final head and word-level model learn from dev as well.
-    both = split["train"] + split["dev"]
-    _fit_linear(
-        linear, torch.cat([x_train, x_dev]), torch.cat([y_train, y_dev]), step, lr, start=start
-    )
-    lexical = LexicalTopics.fit([p.text for p in both], labels(both).numpy())
-    out = Path(model_dir)
-    lexical.save(out)
-    save_file(
-        {k: v.detach().float().contiguous() for k, v in model.heads.state_dict().items()},
-        str(out / HEADS_FILE),
-    )
-    meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
-    meta["topic_threshold"] = threshold
-    meta["topic_floor"] = floor
-    meta["topic_encoder_share"] = share
-    meta["topic_refit"] = {
-        "steps": step,
-        "lr": lr,
-        "dev_topic_micro_f1": round(f1, 4),
-        "dev_topic_micro_f1_encoder_only": round(encoder_only[0], 4),
-        "encoder_share": share,
-        # dev figures are from before the final fit, which adds dev to the training data
-        "final_fit": "train+dev",
+    """The model card's account of the training data."""
+    return {
+        "corpus_dir": _portable(corpus_dir),
+        "corpus_train": len(split["train"]),
+        "corpus_dev": len(split["dev"]),
+        "corrections": len(corrections),
+        "newsmtsc_train": inputs.nm_used,
+        "newsmtsc_train_targets": sum(1 for it in inputs.data.stance if it.topic == NO_TOPIC),
+        "newsmtsc_selection_targets": len(inputs.nm_dev),
     }
-    meta["dev"]["dev_topic_micro_f1_tuned"] = round(f1, 4)
-    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    say(f"topic head refitted: {step} steps, threshold {threshold}, dev micro-F1 {f1:.4f}")
-    return meta["topic_refit"] | {"threshold": threshold, "floor": floor}
 
 
-def _fit_linear(
-    linear: torch.nn.Linear,
-    x: torch.Tensor,
-    y: torch.Tensor,
-    steps: int,
-    lr: float,
-    every_50: Callable[[int], None] | None = None,
-    start: dict | None = None,
-) -> None:
-    """Full-batch Adam on the multi-label loss, from `start` weights when given (seeded)."""
-    if start is not None:
-        linear.load_state_dict(start)
-    opt = torch.optim.Adam(linear.parameters(), lr=lr, weight_decay=1e-4)
-    for step in range(1, steps + 1):
-        opt.zero_grad()
-        torch.nn.functional.binary_cross_entropy_with_logits(linear(x), y).backward()
-        opt.step()
-        if every_50 is not None and step % 50 == 0:
-            every_50(step)
+def _write_stable_meta(out: Path, report: dict) -> None:
+    """Write `model.json`: the report without timings.
+
+    Timings stay out of model.json: the file is hashed into the model version, which must
+    depend only on the data, the settings and the seed.
+    """
+    stable = {k: v for k, v in report.items() if k != "train_seconds"}
+    stable["history"] = {k: v for k, v in report["history"].items() if k != "seconds"}
+    (out / META_FILE).write_text(json.dumps(stable, indent=2) + "\n", encoding="utf-8")
 
 
 def _dev_metrics(
@@ -407,6 +299,8 @@ def _dev_metrics(
     nm_dev: list[StanceItem],
     gold_topics: np.ndarray | None,
 ) -> dict[str, float]:
+    """Dev figures: corpus topic micro-F1 (at its best threshold) and stance macro-F1, and
+    NewsMTSC held-out stance macro-F1, for whichever data is there."""
     out: dict[str, float] = {}
     if dev_texts:
         probs, stance = tr.predict(cached, dev_texts, dev_items or None)

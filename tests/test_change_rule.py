@@ -10,10 +10,11 @@ import pytest
 from change_fixture import ALERTED, END, MOVED, fill
 from streamlit.testing.v1 import AppTest
 
-from dashboard.synthetic import write_fixture_config
+from core.config import Alerts, Config, Force
+from demo.synthetic import write_fixture_config
 from pcm.alerts import LONDON, raise_alerts
-from pcm.config import Alerts, Config, Force
-from pcm.digest import collect_digest, render_html, render_markdown
+from pcm.digest_data import collect_digest
+from pcm.digest_render import render_html, render_markdown
 from warehouse.change_rule import topic_changes
 from warehouse.connection import writer
 
@@ -72,26 +73,28 @@ def test_overview_digest_and_alerts_agree(warehouse, tmp_path, monkeypatch):
     assert {a.topic for a in digest.alerts} == ALERTED
     md = render_markdown(digest)
     assert "| Keeping victims updated | Worsening | 80% of 5 stories (95% interval 38%-96%)" in md
-    assert "victim_updates" not in md and "victim_updates" not in render_html(digest)
+    assert "victim_updates" not in md
+    assert "victim_updates" not in render_html(digest)
 
     monkeypatch.setenv("PCM_CONFIG", str(config_path))
     monkeypatch.setenv("PCM_DB", cfg.db_path)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
-    badges = {}
-    for label, text in zip(
-        [m.label for m in at.metric],
-        [m.value for m in at.markdown if "badge[" in m.value and "alert]" not in m.value],
-        strict=True,
-    ):
-        badges[label] = text
+    badges = dict(
+        zip(
+            [m.label for m in at.metric],
+            [m.value for m in at.markdown if "badge[" in m.value and "alert]" not in m.value],
+            strict=True,
+        )
+    )
     assert {k: v.split("]")[0].split()[-1] for k, v in badges.items() if "clear" not in v} == {
         "Keeping victims updated": "worsening",
         "Officer conduct": "worsening",
         "Stop and search": "improving",
     }
     card = next(m for m in at.metric if m.label == "Keeping victims updated")
-    assert card.value == "80% negative" and card.delta == "+80 points vs the weeks before"
+    assert card.value == "80% negative"
+    assert card.delta == "+80 points vs the weeks before"
     text = "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
     assert text.index("Keeping victims updated") < text.index("Stop and search")
     assert "Net score: how favourable the coverage is" in text

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from core.config import load_config
+from core.errors import ConfigError
+from core.vocabulary import TOPICS
 from pcm.cli import main
-from pcm.config import TOPICS, load_config
-from pcm.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,7 +85,8 @@ def test_cli_reports_a_bad_config_in_one_line_and_exit_1(tmp_path, capsys):
     code = main(["init", "--config", str(path), "--db", str(tmp_path / "w.duckdb")])
     err = capsys.readouterr().err.strip()
     assert code == 1
-    assert err.startswith("pcm init: ") and "sources.0.kind" in err
+    assert err.startswith("pcm init: ")
+    assert "sources.0.kind" in err
     assert len(err.splitlines()) == 1
 
 
@@ -96,4 +98,6 @@ def test_shipped_configs_validate(name):
 
 
 def test_topic_ids_are_the_contract():
-    assert len(TOPICS) == 13 and "victim_updates" in TOPICS and "general" in TOPICS
+    assert len(TOPICS) == 13
+    assert "victim_updates" in TOPICS
+    assert "general" in TOPICS

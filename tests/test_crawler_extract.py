@@ -244,7 +244,8 @@ def test_utf16_page_is_extracted_not_refused_as_binary():
         "</article></body></html>"
     )
     got = extract_or_fail(page.encode("utf-16"), "https://news.test/a", "text/html")
-    assert got.title == "Station opens" and "café owners" in got.text
+    assert got.title == "Station opens"
+    assert "café owners" in got.text
     with pytest.raises(ExtractionFailed, match="binary"):
         extract_or_fail(b"\x00\x01\x02<html>" * 10, "https://news.test/b", "text/html")
 
@@ -278,4 +279,5 @@ def test_pcm_extract_failure_is_one_line_and_exit_1(capsys, tmp_path):
     assert rows[1]["text"] is None
     err = captured.err.strip().splitlines()[-1]
     assert err.startswith("pcm extract: 2 of 3 files failed:")
-    assert "nope.html" in err and "no article found" in err
+    assert "nope.html" in err
+    assert "no article found" in err

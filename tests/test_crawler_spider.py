@@ -6,13 +6,13 @@ import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 
 from crawler.discovery import Entry
 from crawler.items import ArticleItem, SkippedPage
 from crawler.ledger import CrawlLedger
 from crawler.spiders.source import SourceSpider
-from pcm.config import Config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Crime</title>
@@ -26,18 +26,18 @@ FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Crime</title>
 </channel></rss>"""
 
 
-def _spider(**kw) -> SourceSpider:
-    cfg = Config.model_validate(
-        {
-            "force": {"name": "Norfolk Constabulary", "area": ["Norwich"]},
-            "sources": [{"name": "EDP", "kind": "local_news", "feeds": ["https://news.test/rss"]}],
-        }
+@pytest.fixture
+def make_spider(make_config):
+    """`make_spider(**spider_arguments)`: a spider for one local news feed."""
+    cfg = make_config(
+        force={"name": "Norfolk Constabulary", "area": ["Norwich"]},
+        sources=[{"name": "EDP", "kind": "local_news", "feeds": ["https://news.test/rss"]}],
     )
-    return SourceSpider(cfg=cfg, source=cfg.sources[0], ledger=CrawlLedger(), **kw)
+    return lambda **kw: SourceSpider(cfg=cfg, source=cfg.sources[0], ledger=CrawlLedger(), **kw)
 
 
-def test_feed_callback_requests_only_new_entries_once():
-    spider = _spider(
+def test_feed_callback_requests_only_new_entries_once(make_spider):
+    spider = make_spider(
         seen={"https://news.test/crime/seen-story"}, since=datetime(2025, 3, 1, tzinfo=UTC)
     )
     response = TextResponse("https://news.test/rss", body=FEED)
@@ -49,8 +49,8 @@ def test_feed_callback_requests_only_new_entries_once():
     assert (ledger.pages_fetched, ledger.already_seen, ledger.too_old) == (1, 1, 1)
 
 
-def test_article_callback_builds_the_item():
-    spider = _spider()
+def test_article_callback_builds_the_item(make_spider):
+    spider = make_spider()
     entry = Entry("https://www.broadland-courier.example/news/crime/x?utm_source=rss", None, "X")
     request = Request(entry.url, meta={"pcm_entry": entry})
     body = (FIXTURES / "local_news_jsonld.html").read_bytes()
@@ -75,8 +75,8 @@ def test_article_callback_builds_the_item():
     assert item.text.startswith("Police are appealing for information")
 
 
-def test_article_callback_skips_stubs_and_records_non_html():
-    spider = _spider()
+def test_article_callback_skips_stubs_and_records_non_html(make_spider):
+    spider = make_spider()
     stub = (FIXTURES / "paywall_stub.html").read_bytes()
     url = "https://news.test/control-room"
     response = HtmlResponse(url, body=stub, request=Request(url))

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from core.config import Force, Person
+from core.errors import ConfigError
 from crawler.dates import date_from_url, parse_datetime
 from crawler.dedup import (
     content_hash,
@@ -21,13 +23,11 @@ from crawler.discovery import Entry, parse_feed, parse_listing, parse_sitemap, r
 from crawler.ledger import CrawlLedger
 from crawler.middlewares import retry_after_seconds
 from crawler.pdf import is_pdf, pdf_text
-from crawler.pipelines import Match, is_original
 from crawler.relevance import RelevanceFilter
-from crawler.run import CrawlSummary, judge, parse_since
 from crawler.urls import canonical_url
-from pcm.config import Force, Person
-from pcm.errors import ConfigError
-from warehouse.load import CrawlStats
+from pcm.crawl_store import Match, is_original
+from pcm.crawling import CrawlSummary, judge, parse_since
+from warehouse.crawl_log import CrawlStats
 
 BST = timezone(timedelta(hours=1))
 
@@ -244,7 +244,7 @@ def test_parse_listing_without_patterns_takes_slug_links():
 
 
 def test_pdf_text_from_the_sample_report():
-    from crawler.sample_site.pdfwrite import write_pdf
+    from demo.site.pdfwrite import write_pdf
 
     created = datetime(2026, 9, 19, 0, 1, tzinfo=BST)
     blocks = [
@@ -328,27 +328,25 @@ def test_summary_and_since():
         parse_since("last tuesday")
 
 
-def test_crawl_settings_are_polite_and_follow_the_config():
+def test_crawl_settings_are_polite_and_follow_the_config(make_config):
     from crawler.settings import crawl_settings
-    from pcm.config import Config
 
-    cfg = Config.model_validate(
-        {
-            "force": {"name": "Norfolk Constabulary"},
-            "crawl": {
-                "download_delay": 3.0,
-                "user_agent": "PCM (+https://x.test/contact)",
-                "max_page_bytes": 1000,
-                "source_time_budget_s": 60,
-                "retry_after_cap_s": 9,
-            },
-        }
+    cfg = make_config(
+        force="Norfolk Constabulary",
+        crawl={
+            "download_delay": 3.0,
+            "user_agent": "PCM (+https://x.test/contact)",
+            "max_page_bytes": 1000,
+            "source_time_budget_s": 60,
+            "retry_after_cap_s": 9,
+        },
     )
     settings = crawl_settings(cfg)
     assert settings["ROBOTSTXT_OBEY"] is True
     assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1
     assert settings["USER_AGENT"] == "PCM (+https://x.test/contact)"
-    assert settings["DOWNLOAD_DELAY"] == 3.0 and settings["AUTOTHROTTLE_ENABLED"] is True
+    assert settings["DOWNLOAD_DELAY"] == 3.0
+    assert settings["AUTOTHROTTLE_ENABLED"] is True
     assert settings["DOWNLOAD_MAXSIZE"] == 1000
     assert settings["CLOSESPIDER_TIMEOUT"] == 60
     assert settings["RETRY_AFTER_CAP_S"] == 9
@@ -360,7 +358,7 @@ def test_crawl_settings_are_polite_and_follow_the_config():
 def test_norfolk_config_validates_and_marks_its_sources_unverified():
     from pathlib import Path
 
-    from pcm.config import load_config
+    from core.config import load_config
 
     path = Path(__file__).resolve().parents[1] / "config" / "norfolk.yaml"
     cfg = load_config(path, db="unused.duckdb", environ={})

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.config import Auth, load_config
 from dashboard import auth, corrections, queries, snapshot, widgets
-from dashboard.synthetic import build_fixture, copy_fixture
-from pcm.config import Auth, load_config
+from demo.synthetic import build_fixture, copy_fixture
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -71,7 +71,8 @@ def test_sign_in_required_before_any_data(built, tmp_path, monkeypatch):
     at = _signed(AppTest.from_file(APP, default_timeout=TIMEOUT), None)
     assert not at.exception
     assert [b.label for b in at.button] == ["Log in"]
-    assert not at.metric and not at.dataframe  # no data at all
+    assert not at.metric
+    assert not at.dataframe
     assert "Last successful run" not in "\n".join(m.value for m in at.sidebar.markdown)
 
 
@@ -85,7 +86,8 @@ def test_signed_in_but_not_allowlisted_is_refused(built, tmp_path, monkeypatch):
     }
     at = _signed(AppTest.from_file(APP, default_timeout=TIMEOUT), user)
     assert "stranger@gmail.example is signed in but not allowed" in at.error[0].value
-    assert not at.metric and not at.dataframe
+    assert not at.metric
+    assert not at.dataframe
     at.switch_page("dashboard/stories.py")  # a refused user gets no page at all
     assert not at.run().dataframe
 
@@ -116,7 +118,8 @@ def test_auth_enabled_without_secrets_shows_no_data(built, tmp_path, monkeypatch
     _use(copy_fixture(built, tmp_path / "wh", auth=True), monkeypatch)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert "no [auth] section" in at.error[0].value
-    assert not at.metric and not at.button
+    assert not at.metric
+    assert not at.button
 
 
 def test_corrections_reject_bad_values():

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from core.errors import ConfigError, PcmError
 from pcm.commands import dashboard
-from pcm.errors import ConfigError, PcmError
 
 
 def _args(*argv: str) -> argparse.Namespace:
@@ -35,7 +35,8 @@ def test_defaults_and_the_streamlit_command():
         "--server.address",
         "127.0.0.1",
     ]
-    assert dashboard.APP.name == "app.py" and dashboard.APP.exists()
+    assert dashboard.APP.name == "app.py"
+    assert dashboard.APP.exists()
 
 
 @pytest.mark.parametrize("port", ["0", "70000", "-1"])

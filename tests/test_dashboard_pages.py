@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries, widgets
 from dashboard.filters import Filters
-from dashboard.synthetic import build_fixture, copy_fixture
+from demo.synthetic import build_fixture, copy_fixture
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60  # the first run imports pandas, altair and duckdb
@@ -131,7 +131,8 @@ def test_opening_a_story_shows_its_passages(fixture):
     at = _app("stories", article=str(fixture.known.criticised))
     text = _markdown(at)
     assert "A relative said police took forty minutes to arrive\\." in text
-    assert "public · Ann Smith" in text and ":orange-badge[▼ negative]" in text
+    assert "public · Ann Smith" in text
+    assert ":orange-badge[▼ negative]" in text
     assert at.link_button[0].proto.url == (
         "https://known.example/families-criticise-slow-response-to-a11-collision"
     )
@@ -139,6 +140,7 @@ def test_opening_a_story_shows_its_passages(fixture):
 
 
 def test_story_stances_match_the_article_topics_view(fixture):
+    """The Stories page evaluates the warehouse's own article views over its snapshot."""
     version, _ = queries.data_version(str(fixture.db))
     f = Filters(
         start=fixture.end_day.replace(year=fixture.end_day.year - 2),
@@ -237,7 +239,8 @@ def test_missing_warehouse_says_what_to_do(fixture, tmp_path, monkeypatch):
     monkeypatch.setenv("PCM_DB", str(tmp_path / "nothing.duckdb"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert "no warehouse at" in at.error[0].value and "pcm run" in at.error[0].value
+    assert "no warehouse at" in at.error[0].value
+    assert "pcm run" in at.error[0].value
 
 
 def test_bad_config_is_one_clear_line(tmp_path, monkeypatch):
@@ -250,7 +253,7 @@ def test_bad_config_is_one_clear_line(tmp_path, monkeypatch):
 
 
 def test_every_page_copes_with_an_empty_warehouse(tmp_path, monkeypatch):
-    from dashboard.synthetic import write_fixture_config
+    from demo.synthetic import write_fixture_config
     from warehouse.migrate import migrate
 
     db = tmp_path / "empty.duckdb"
@@ -272,6 +275,49 @@ def test_bad_ids_in_the_url_are_explained_not_raised(fixture):
     at = _app("stories", article="999999")
     assert "There is no story 999999" in at.warning[0].value
     at = _app("stories", article="not-a-number")
-    assert at.selectbox(key="story_choice").value is None and not at.main.warning
+    assert at.selectbox(key="story_choice").value is None
+    assert not at.main.warning
     at = _app("review", passage="999999")
     assert "There is no passage 999999" in at.warning[0].value
+
+
+def _set_runs(db: Path, newest_success_hours_ago: float | None) -> None:
+    """Move the fixture's runs so that the newest success is this many hours old (None: no
+    run ever succeeded)."""
+    con = duckdb.connect(str(db))
+    try:
+        if newest_success_hours_ago is None:
+            con.execute("UPDATE runs SET status = 'failed', error = 'crawl: every source failed'")
+        else:
+            shift = con.execute(
+                "SELECT now() - INTERVAL (?) HOUR - max(coalesce(finished_at, started_at)) "
+                "FROM runs WHERE status = 'success'",
+                [newest_success_hours_ago],
+            ).fetchone()[0]
+            con.execute(
+                "UPDATE runs SET started_at = started_at + ?, finished_at = finished_at + ?",
+                [shift, shift],
+            )
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    ("hours", "banner"),
+    [
+        (30, "No nightly run has succeeded since"),
+        (None, "No nightly run has succeeded yet"),
+        (2, None),
+    ],
+)
+def test_a_stopped_nightly_job_is_said_above_every_page(fixture, hours, banner):
+    _set_runs(fixture.db, hours)
+    for page in (None, "stories"):
+        at = _app(page)
+        errors = [e.value for e in at.error]
+        if banner is None:
+            assert not errors
+        else:
+            assert any(banner in e for e in errors), errors
+            if hours is not None:
+                assert any(f"({hours} hours ago)" in e for e in errors), errors

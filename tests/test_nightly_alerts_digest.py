@@ -10,16 +10,12 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from core.config import Alerts, Config, Digest, Force, Smtp
 from pcm.alerts import detect_spikes, london_today, raise_alerts
-from pcm.config import Alerts, Config, Digest, Force, Smtp
-from pcm.digest import (
-    DigestSendError,
-    collect_digest,
-    render_html,
-    render_markdown,
-    send_digest,
-    write_digest,
-)
+from pcm.digest import write_digest
+from pcm.digest_data import collect_digest
+from pcm.digest_render import render_html, render_markdown
+from pcm.digest_send import DigestSendError, send_digest
 from warehouse.connection import writer
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # a nightly run at 03:00 on Fri 20 Nov 2026
@@ -161,14 +157,18 @@ def test_spike_in_outside_voices_raises_one_worsening_alert(night):
     assert (day, topic, kind) == (SPIKE_DAY, "victim_updates", "worsening")
     # Stories, not passages: 2 of the 8 stories in the week to SPIKE_DAY are negative (the
     # Gazette's are positive or mixed), 0 of 28 before; the change's interval starts above 0.
-    assert value == pytest.approx(0.25) and baseline == 0.0
+    assert value == pytest.approx(0.25)
+    assert baseline == 0.0
     assert threshold == pytest.approx(0.0345, abs=1e-3)
     assert json.loads(article_ids) == [ids["spike"], ids["watchdog"]]
     assert run_id == 7
-    assert SPIKE_TITLE in explanation and WATCHDOG_TITLE in explanation
-    assert "Eastern Daily Press" in explanation and "BBC News" in explanation
+    assert SPIKE_TITLE in explanation
+    assert WATCHDOG_TITLE in explanation
+    assert "Eastern Daily Press" in explanation
+    assert "BBC News" in explanation
     assert "2 of 8 stories from 3 outlets" in explanation
-    assert "Keeping victims updated" in explanation and "victim_updates" not in explanation
+    assert "Keeping victims updated" in explanation
+    assert "victim_updates" not in explanation
     # The force's own negative road-safety passages raised nothing.
     assert not [r for r in rows if r[1] == "road_safety"]
 
@@ -178,7 +178,8 @@ def test_rerunning_alerts_changes_nothing(night):
     with writer(cfg) as con:
         first = raise_alerts(con, cfg, NOW, run_id=1)
         again = raise_alerts(con, cfg, NOW, run_id=2)
-    assert first and again == []
+    assert first
+    assert again == []
     assert {r[8] for r in _alerts(cfg)} == {1}
 
 
@@ -273,11 +274,13 @@ def test_digest_lists_overnight_stories_moves_and_alerts(night):
     assert f'<a href="https://edp.example/news/victims?a=1&amp;b=2">{escaped}</a>' in page
     assert f'<a href="{WATCHDOG_URL}">{WATCHDOG_TITLE}</a>' in page
     assert "<left>" not in page
-    assert "Keeping victims updated" in page and "victim_updates" not in page
+    assert "Keeping victims updated" in page
+    assert "victim_updates" not in page
     assert "| Keeping victims updated | Worsening | 29% of 7 stories (95% interval 8%-64%)" in md
 
     html_path, md_path = write_digest(digest, cfg.digest.out_dir)
-    assert html_path.name == "digest-2026-11-20.html" and md_path.name == "digest-2026-11-20.md"
+    assert html_path.name == "digest-2026-11-20.html"
+    assert md_path.name == "digest-2026-11-20.md"
     assert html_path.read_text(encoding="utf-8") == page
     assert md_path.read_text(encoding="utf-8") == md
 
@@ -287,7 +290,8 @@ def test_digest_of_an_empty_warehouse_says_so(tmp_path):
     with writer(cfg) as con:
         digest = collect_digest(con, cfg, NOW)
     md = render_markdown(digest)
-    assert "No new stories overnight." in md and "No alerts." in md
+    assert "No new stories overnight." in md
+    assert "No alerts." in md
     assert "No topic clearly moved" in md
 
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from core.config import Config, Force
 from pcm.cli import main
-from pcm.config import Config, Force
-from pcm.nightly import close_abandoned, code_version, record_failed_run
+from pcm.nightly_record import close_abandoned, code_version, record_failed_run
 from warehouse.connection import writer
 
 
@@ -54,7 +54,8 @@ def test_run_with_a_missing_config_fails_in_one_line(tmp_path, capsys):
     missing = str(tmp_path / "nope.yaml")
     assert main(["run", "--config", missing, "--db", str(tmp_path / "w.duckdb")]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("pcm run: ") and "config file not found" in err
+    assert err.startswith("pcm run: ")
+    assert "config file not found" in err
     assert err.count("\n") == 1
 
 
@@ -77,7 +78,8 @@ def test_abandoned_and_failed_runs_are_recorded(tmp_path):
     assert [r[:2] for r in rows] == [(1, "failed"), (2, "failed")]
     assert rows[0][2].startswith("abandoned: ")
     assert rows[1][2] == "pcm run exited with status 9"
-    assert rows[1][3] == code_version() and rows[1][3].startswith("0.")
+    assert rows[1][3] == code_version()
+    assert rows[1][3].startswith("0.")
 
 
 def test_a_failing_stage_fails_the_run_but_the_other_stages_still_run(tmp_path, capsys):
@@ -97,7 +99,8 @@ def test_a_failing_stage_fails_the_run_but_the_other_stages_still_run(tmp_path, 
     cfg = Config(force=Force(name="Test Force"), db_path=db)
     with writer(cfg) as con:
         status, error, counts = con.execute("SELECT status, error, counts FROM runs").fetchone()
-    assert status == "failed" and error.startswith("score failed: ")
+    assert status == "failed"
+    assert error.startswith("score failed: ")
     counts = json.loads(counts)
     assert counts["crawl"]["sources"] == 0
     assert "error" in counts["score"]

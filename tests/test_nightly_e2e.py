@@ -18,10 +18,11 @@ import pytest
 import yaml
 
 import pcm
-from crawler.sample_site import config_for
-from crawler.sample_site.server import serve_sample_site
+from demo.site import config_for
+from demo.site.server import serve_sample_site
 from pcm.alerts import london_today
-from pcm.nightly import EXIT_PARTIAL, run_nightly
+from pcm.nightly import run_nightly
+from pcm.nightly_record import EXIT_PARTIAL
 from warehouse.connection import writer
 
 pytestmark = pytest.mark.slow
@@ -119,7 +120,7 @@ def _wait_for(path, text, proc, timeout_s=240.0):
 @pytest.fixture(scope="module")
 def night(tmp_path_factory):
     """Kill a run mid-crawl, refuse an overlapping run, finish partial, rerun: one shared story."""
-    from pcm.config import load_config
+    from core.config import load_config
 
     tmp = tmp_path_factory.mktemp("nightly_e2e")
     db = tmp / "pcm.duckdb"
@@ -158,7 +159,8 @@ def night(tmp_path_factory):
         try:
             deadline = time.monotonic() + 300
             while not gate.blocked.wait(0.5):
-                assert killed.poll() is None and time.monotonic() < deadline, log.read_text()
+                assert killed.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
             # 2. Meanwhile a second run is refused with 75, naming the first.
             second = subprocess.run(
                 _pcm_run(config, db), capture_output=True, text=True, timeout=120
@@ -231,14 +233,16 @@ def test_failing_source_makes_the_run_partial_not_failed(night):
     reason = done.stderr.strip().splitlines()[-1]
     assert reason == f"pcm run: partial: 1 source(s) failed: {BROKEN} (see crawl_stats)"
     row = night["runs"][2]
-    assert row[1] == "partial" and BROKEN in row[2]
+    assert row[1] == "partial"
+    assert BROKEN in row[2]
     counts = json.loads(row[7])
     assert set(counts) >= {"crawl", "load", "score", "refresh", "retention", "alerts", "digest"}
     assert counts["crawl"]["failed_sources"] == [BROKEN]
     assert row[3] == counts["load"]["articles"] > 0
     assert row[4] == counts["load"]["passages"] > 0
     assert row[5] == counts["score"]["passages"] > 0
-    assert row[8] and row[9].startswith(pcm.__version__)
+    assert row[8]
+    assert row[9].startswith(pcm.__version__)
     assert "error" not in counts["score"]
 
 
@@ -247,7 +251,8 @@ def test_rerunning_the_night_changes_no_counts(night):
     assert night["rerun"].exit_code == 0
     assert night["after_rerun"] == night["after_done"]
     row = night["runs"][3]
-    assert row[1] == "success" and row[2] is None
+    assert row[1] == "success"
+    assert row[2] is None
     assert (row[3], row[4], row[5], row[6]) == (0, 0, 0, 0)
 
 
@@ -278,7 +283,8 @@ def test_data_is_consistent_after_the_kill(night):
             "GROUP BY p.id",
             [version],
         ).fetchall()
-        assert per_passage and {n for _, n in per_passage} == {1}
+        assert per_passage
+        assert {n for _, n in per_passage} == {1}
         assert (
             con.execute(
                 "SELECT count(*) FROM (SELECT passage_id, topic, model_version "
@@ -294,7 +300,7 @@ def test_digest_lists_the_overnight_stories_with_links(night):
     page = Path(files[0]).read_text(encoding="utf-8")
     md = Path(files[1]).read_text(encoding="utf-8")
     stem = f"digest-{london_today(datetime.now(UTC)).isoformat()}"
-    assert [os.path.basename(f) for f in files] == [f"{stem}.html", f"{stem}.md"]
+    assert [Path(f).name for f in files] == [f"{stem}.html", f"{stem}.md"]
     since = datetime.now(UTC) - timedelta(hours=24)
     with writer(night["cfg"]) as con:
         rows = con.execute(

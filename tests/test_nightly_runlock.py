@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from pcm.errors import RunLockedError
+from core.errors import RunLockedError
 from pcm.runlock import RunLock, lock_path, read_holder
 
 
@@ -18,7 +18,8 @@ def test_lock_file_sits_next_to_the_db_and_names_its_holder(tmp_path):
     with RunLock(db) as lock:
         assert lock.path == tmp_path / "data" / "pcm.duckdb.run.lock" == lock_path(db)
         holder = read_holder(lock.path)
-        assert holder["pid"] == os.getpid() and holder["command"] == "pcm run"
+        assert holder["pid"] == os.getpid()
+        assert holder["command"] == "pcm run"
         assert holder["started_at"].endswith("+00:00")
     assert not lock.held
     with RunLock(db):  # released: it can be taken again
@@ -28,7 +29,7 @@ def test_lock_file_sits_next_to_the_db_and_names_its_holder(tmp_path):
 def test_second_holder_in_another_process_is_refused(tmp_path):
     db = tmp_path / "pcm.duckdb"
     code = (
-        "import sys\nfrom pcm.runlock import RunLock\nfrom pcm.errors import RunLockedError\n"
+        "import sys\nfrom pcm.runlock import RunLock\nfrom core.errors import RunLockedError\n"
         "try:\n    RunLock(sys.argv[1]).acquire()\n"
         "except RunLockedError as e:\n    print(e); sys.exit(e.exit_code)\n"
     )

@@ -3,11 +3,11 @@ voice, speaker names, furniture and which force a passage is about (no model).""
 
 import pytest
 
-from sentiment.article_voice import headline_voice, is_headline, reports_finding
-from sentiment.force_target import ForceTargeter
-from sentiment.furniture import furniture_kind
-from sentiment.segment import segment_article
-from sentiment.textcheck import skip_reason
+from passages.article_voice import headline_voice, is_headline, reports_finding
+from passages.force_target import ForceTargeter
+from passages.furniture import furniture_kind
+from passages.segment import segment_article
+from passages.textcheck import skip_reason
 
 ALIASES = ["Wexmoor Constabulary", "Wexmoor Police"]
 

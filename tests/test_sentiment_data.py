@@ -3,7 +3,8 @@
 import json
 from collections import Counter
 
-from pcm.config import TOPICS, VOICES
+from core.vocabulary import TOPICS, VOICES
+from passages.textcheck import clean, skip_reason
 from sentiment.corpus import (
     DATA_DIR,
     SPLIT_FILE,
@@ -13,7 +14,6 @@ from sentiment.corpus import (
     make_split,
     read_corpus,
 )
-from sentiment.textcheck import clean, skip_reason
 
 
 def test_corpus_covers_every_topic_stance_and_voice():
@@ -39,10 +39,13 @@ def test_stored_split_is_fixed_disjoint_and_about_70_15_15():
     assert len(first) == 1800
     assert stored == extend_split(passages, make_split(first))
     train_only = {p.id for p in passages if p.corpus in TRAIN_ONLY}
-    assert len(train_only) >= 300 and train_only <= set(stored["train"])
+    assert len(train_only) >= 300
+    assert train_only <= set(stored["train"])
     assert extend_split(passages, stored) == stored  # nothing left to deal out
     ids = [set(stored[k]) for k in ("train", "dev", "test")]
-    assert not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2])
+    assert not (ids[0] & ids[1])
+    assert not (ids[0] & ids[2])
+    assert not (ids[1] & ids[2])
     split = load_split(passages, write=False)
     sizes = {k: len(v) for k, v in split.items()}
     assert sum(sizes.values()) == len(passages)

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from test_warehouse_docs import scored
-
-from pcm.config import Config, Force
-from sentiment.feedback import read_corrections
+from pcm.feedback import read_corrections
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
-from warehouse.load import (
-    ArticleRecord,
-    PassageRecord,
-    add_feedback,
-    register_model,
-    store_article,
-    store_scores,
-)
+from warehouse.feedback import add_feedback
 from warehouse.retention import purge_text
+from warehouse.scores import register_model, store_scores
 
 
-def test_corrections_carry_the_corrected_labels_and_skip_uncorrected(tmp_path):
-    cfg = Config(force=Force(name="Test Constabulary"), db_path=str(tmp_path / "w.duckdb"))
+def test_corrections_carry_the_corrected_labels_and_skip_uncorrected(tmp_config, scored):
     now = datetime(2026, 11, 20, 9, tzinfo=UTC)
-    with writer(cfg) as con:
+    with writer(tmp_config) as con:
         register_model(con, "v1", "test")
         article = ArticleRecord(
             "https://a.example/1", "Echo", "local_news", "Story", None, now, now
@@ -52,7 +43,7 @@ def test_corrections_carry_the_corrected_labels_and_skip_uncorrected(tmp_path):
         add_feedback(con, 1, "voice", "public", "ana", old_value="media")
         add_feedback(con, 3, "stance", "negative", "ana", topic="value_for_money")
 
-    got = {p.id: p for p in read_corrections(cfg.db_path)}
+    got = {p.id: p for p in read_corrections(tmp_config.db_path)}
     assert set(got) == {"warehouse-1", "warehouse-3"}  # passage 2 was not corrected
     assert got["warehouse-1"].topics == {"victim_updates": "negative"}
     assert got["warehouse-1"].voice == "public"
@@ -62,6 +53,6 @@ def test_corrections_carry_the_corrected_labels_and_skip_uncorrected(tmp_path):
     assert all(p.tags == ("correction",) for p in got.values())
 
     # Once retention purges the text, a correction has nothing left to learn from.
-    with writer(cfg) as con:
+    with writer(tmp_config) as con:
         purge_text(con, now=datetime(2028, 1, 1, tzinfo=UTC), days=30)
-    assert read_corrections(cfg.db_path) == []
+    assert read_corrections(tmp_config.db_path) == []

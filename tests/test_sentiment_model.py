@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from core.vocabulary import TARGETS, TOPICS, VOICES
+from pcm.analyse import analyse_document
 from pcm.cli import main
-from pcm.config import TARGETS, TOPICS, VOICES
-from sentiment.analyse import analyse_document, article_stance
-from sentiment.model import ConfidenceModel, load_model
+from sentiment.confidence_model import ConfidenceModel, load_model
 
 GOLDEN = Path(__file__).parent / "fixtures" / "sentiment_golden.json"
 pytestmark = pytest.mark.slow
@@ -66,7 +66,8 @@ def test_scores_are_probabilities_and_deterministic(model):
     assert model.score_passages(list(reversed(texts))) == list(reversed(first))  # order kept
     for res in first:
         for t in res.topics:
-            assert t.topic in TOPICS and t.label in ("positive", "neutral", "negative")
+            assert t.topic in TOPICS
+            assert t.label in ("positive", "neutral", "negative")
             assert t.p_positive + t.p_neutral + t.p_negative == pytest.approx(1.0, abs=1e-5)
             assert t.score == pytest.approx(t.p_positive - t.p_negative, abs=1e-5)
             assert t.topic_prob >= min(model.threshold, model.floor or model.threshold)
@@ -115,7 +116,8 @@ def test_complaint_with_stacked_negations_is_negative(model):
 def test_bad_inputs_are_skipped_with_a_reason(model, text, reason):
     result = analyse_document(text, None, model)
     if reason is None:  # nothing left after cleaning: no passages at all
-        assert result["passages"] == [] and result["topics"] == []
+        assert result["passages"] == []
+        assert result["topics"] == []
         assert model.score_passages([text])[0].skipped == "empty"
     else:
         assert [p["skipped"] for p in result["passages"]] == [reason]
@@ -125,7 +127,8 @@ def test_bad_inputs_are_skipped_with_a_reason(model, text, reason):
 def test_huge_passage_is_truncated_not_fatal(model):
     text = "The force failed victims again and again. " * 2500  # 100,000+ characters
     res = model.score_passages([text[:100_000].replace(". ", ", ")])[0]
-    assert res.skipped is None and res.truncated is True
+    assert res.skipped is None
+    assert res.truncated is True
     result = analyse_document("x" * 50 + "\n\n" + text, None, model)
     assert result["passages"]  # split into sentences, no crash
 
@@ -133,13 +136,6 @@ def test_huge_passage_is_truncated_not_fatal(model):
 def test_nul_bytes_inside_text_are_cleaned(model):
     res = model.score_passages(["The force\x00 failed victims\x00 of burglary."])[0]
     assert res.skipped is None
-
-
-def test_article_stance_rule():
-    assert article_stance([0.5, 0.3], ["positive", "positive"]) == (0.4, "positive")
-    assert article_stance([0.8, -0.7], ["positive", "negative"])[1] == "mixed"
-    assert article_stance([-0.9, -0.8, 0.5], ["negative", "negative", "positive"])[1] == "negative"
-    assert article_stance([0.1, -0.1], ["neutral", "neutral"])[1] == "neutral"
 
 
 def test_pcm_analyse_json_shape(tmp_path, capsys):
@@ -161,7 +157,8 @@ def test_pcm_analyse_json_shape(tmp_path, capsys):
         assert {"index", "text", "voice", "speaker", "target", "uncertain", "topics"} <= set(p)
         assert p["target"] in TARGETS
         for t in p["topics"]:
-            assert {"topic", "label", "score", "uncertain"} <= set(t) and -1 <= t["score"] <= 1
+            assert {"topic", "label", "score", "uncertain"} <= set(t)
+            assert -1 <= t["score"] <= 1
     for t in out["topics"]:
         assert set(t) == {"topic", "score", "stance", "passages", "external"}
         assert t["stance"] in ("positive", "neutral", "negative", "mixed")
@@ -183,7 +180,8 @@ def test_analyse_headline_target_and_external_voices(model, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["title"] == "Norfolk Police praised by inspectors"
     passages = out["passages"]
-    assert passages[0]["headline"] and passages[0]["voice"] == "inspectorate"
+    assert passages[0]["headline"]
+    assert passages[0]["voice"] == "inspectorate"
     assert [p["target"] for p in passages[1:3]] == ["force", "other_force"]
     assert passages[3]["skipped"] == "furniture"
     assert passages[4]["voice"] == "force"
@@ -207,7 +205,8 @@ def test_analyse_statement_page_narration_is_the_publisher_s(model):
 def test_uncertain_stance_is_withheld_as_neutral(model, monkeypatch):
     monkeypatch.setattr(model, "abstain_below", 1.01)  # every stance is below the bar
     (res,) = model.score_passages(["The force failed victims of burglary again."])
-    assert res.topics and all(t.uncertain and t.label == "neutral" for t in res.topics)
+    assert res.topics
+    assert all(t.uncertain and t.label == "neutral" for t in res.topics)
     result = analyse_document("The force failed victims of burglary again.", None, model)
     assert all(t["score"] == 0 for t in result["topics"])  # a guess does not move aggregates
 
@@ -220,7 +219,7 @@ def test_pcm_analyse_without_a_config_is_an_error(tmp_path, capsys):
 
 
 def test_default_config_is_found_from_another_folder(tmp_path, monkeypatch):
-    from pcm.config import load_config
+    from core.config import load_config
 
     monkeypatch.chdir(tmp_path)
     assert load_config(environ={}).force.name == "Norfolk Constabulary"
@@ -241,7 +240,8 @@ def test_pcm_analyse_html_and_table(tmp_path, capsys):
     )
     assert main(["analyse", str(page)]) == 0
     out = capsys.readouterr().out
-    assert "Model:" in out and "Residents said" in out
+    assert "Model:" in out
+    assert "Residents said" in out
 
 
 def test_pcm_analyse_missing_file(capsys):

@@ -33,9 +33,11 @@ def test_weights_use_seven_bits_per_column():
     weight = rng.normal(size=(64, 8)).astype(np.float32)
     weight[:, 3] = 0.0  # an all-zero column keeps a usable scale
     values, scales = quantize_weight(weight)
-    assert values.dtype == np.int8 and scales.shape == (8,)
+    assert values.dtype == np.int8
+    assert scales.shape == (8,)
     assert np.abs(values).max() == WEIGHT_LEVELS
-    assert np.all(values[:, 3] == 0) and scales[3] == 1.0
+    assert np.all(values[:, 3] == 0)
+    assert scales[3] == 1.0
     assert np.abs(values * scales - weight).max() <= scales.max() / 2 + 1e-7
 
 
@@ -45,7 +47,8 @@ def test_int8_product_is_close_and_each_row_independent(tmp_path):
     _matmul_model(tmp_path / "fp32.onnx", weight)
     assert quantize_model(tmp_path / "fp32.onnx", tmp_path / "int8.onnx") == 1
     ops = {n.op_type for n in onnx.load(str(tmp_path / "int8.onnx")).graph.node}
-    assert "MatMulIntegerToFloat" in ops and "MatMul" not in ops
+    assert "MatMulIntegerToFloat" in ops
+    assert "MatMul" not in ops
 
     x = rng.normal(size=(3, 5, 48)).astype(np.float32)
     x[1] *= 100.0  # one passage with a far larger range than its neighbours
@@ -96,7 +99,8 @@ def test_products_of_one_input_share_one_integer_product(tmp_path):
     )
     assert quantize_model(tmp_path / "a.onnx", tmp_path / "b.onnx") == 2
     ops = [n.op_type for n in onnx.load(str(tmp_path / "b.onnx")).graph.node]
-    assert ops.count("MatMulIntegerToFloat") == 1 and ops.count("QuantizeLinear") == 1
+    assert ops.count("MatMulIntegerToFloat") == 1
+    assert ops.count("QuantizeLinear") == 1
     assert ops.count("Split") == 1
     x = rng.normal(size=(2, 3, 32)).astype(np.float32)
     y1, y2 = ort.InferenceSession(str(tmp_path / "b.onnx"), providers=["CPUExecutionProvider"]).run(

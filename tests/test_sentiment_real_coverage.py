@@ -9,17 +9,15 @@ import pytest
 import torch
 from torch import nn
 
+from pcm.real_evaluation import bootstrap, evaluate_real, match_article
 from sentiment.lora import LORA_FILE, LoRALinear, merge, save, wrap
 from sentiment.real_coverage import (
     SPLIT_FILE,
     Article,
     Sentence,
-    bootstrap,
-    evaluate_real,
     force_config,
     load_split,
     make_split,
-    match_article,
     read_labels,
     real_sentences,
     sentence_digest,
@@ -188,7 +186,7 @@ def test_force_config_gives_the_usual_short_forms():
 
 
 def test_bootstrap_intervals_hold_the_figure():
-    from sentiment.real_coverage import Matched
+    from pcm.real_evaluation import Matched
 
     articles = {}
     matched, results = [], {}
@@ -212,19 +210,23 @@ def test_bootstrap_intervals_hold_the_figure():
 
 @pytest.mark.slow
 def test_evaluate_real_runs_the_product_pipeline(tmp_path):
-    from sentiment.model import load_model
+    from sentiment.confidence_model import load_model
 
     labels, texts, split = write_fixture(tmp_path)
     out = evaluate_real(load_model(), texts, labels, "test", split, rounds=50)
-    assert out["articles"] == 1 and out["sentences"] == 4 and out["unmatched_sentences"] == 0
+    assert out["articles"] == 1
+    assert out["sentences"] == 4
+    assert out["unmatched_sentences"] == 0
     # the headline's finding and the reported finding are the inspectorate's, the report's
     # date the journalist's, the chief constable's quote the force's
     assert out["voice_accuracy"] == 1.0
     assert set(out["intervals"]) >= {"voice_accuracy", "topic_micro_f1"}
     for key, (low, high) in out["intervals"].items():
-        assert low <= out[key] + 1e-9 and out[key] <= high + 1e-9
+        assert low <= out[key] + 1e-9
+        assert out[key] <= high + 1e-9
     missing = evaluate_real(load_model(), texts, labels, "train", split, rounds=0)
-    assert missing["articles"] == 1 and missing["missing"] == []
+    assert missing["articles"] == 1
+    assert missing["missing"] == []
 
 
 # -- low-rank updates ----------------------------------------------------------------------
@@ -281,7 +283,7 @@ def test_a_saved_update_merges_into_the_same_outputs(tmp_path):
 
 
 def test_topic_probabilities_are_mixed_with_the_article_s():
-    from sentiment.model import mix_in_context
+    from sentiment.decoding import mix_in_context
 
     probs = torch.tensor([[0.9, 0.0], [0.1, 0.2], [0.5, 0.5], [0.0, 1.0]])
     articles, headlines = ["a", "a", "a", "b"], [True, False, False, False]
@@ -296,7 +298,7 @@ def test_topic_probabilities_are_mixed_with_the_article_s():
 
 
 def test_scoring_chunks_never_split_an_article(monkeypatch):
-    import sentiment.scoring as scoring
+    import pcm.scoring as scoring
 
     monkeypatch.setattr(scoring, "CHUNK", 3)
     todo = [(i, f"p{i}") for i in range(1, 9)]

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from sentiment import runtime
-from sentiment.model import ConfidenceModel, encoder_weights_key
+from sentiment.confidence_model import ConfidenceModel, encoder_weights_key
 from sentiment.quantize import quantizer_digest
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,8 @@ def test_onnx_matches_torch_and_is_exported_once(tmp_path, torch_scores, caplog)
     model = ConfidenceModel(runtime="onnx", cache_dir=tmp_path)
     assert model.runtime == "onnx"
     exported = list(tmp_path.glob("encoder-*.onnx"))
-    assert len(exported) == 1 and encoder_weights_key(model.path) in exported[0].name
+    assert len(exported) == 1
+    assert encoder_weights_key(model.path) in exported[0].name
     _same(_scores(model), torch_scores)
     assert _built(caplog, "exporting the encoder") == 1
 
@@ -78,15 +79,18 @@ def test_int8_close_to_torch_and_built_once(tmp_path, torch_scores, caplog):
     _same(_scores(model), torch_scores, INT8_TOLERANCE)
     names = sorted(p.name for p in tmp_path.iterdir())
     key = encoder_weights_key(model.path)
-    assert len(names) == 2 and all(key in n for n in names)
+    assert len(names) == 2
+    assert all(key in n for n in names)
     assert sum(n.endswith(f"-int8-{quantizer_digest()}.onnx") for n in names) == 1
     assert _built(caplog, "exporting the encoder") == 1
     assert _built(caplog, "quantised 36 matrix products") == 1
 
     caplog.clear()
     again = ConfidenceModel(runtime="int8", cache_dir=tmp_path)
-    assert again.runtime == "int8" and again.version == model.version
-    assert not _built(caplog, "exporting the encoder") and not _built(caplog, "quantised")
+    assert again.runtime == "int8"
+    assert again.version == model.version
+    assert not _built(caplog, "exporting the encoder")
+    assert not _built(caplog, "quantised")
     assert _scores(again) == _scores(model)  # deterministic
 
 
@@ -96,7 +100,8 @@ def test_damaged_cache_file_is_exported_again(tmp_path, torch_scores, caplog):
     path.write_bytes(b"not an onnx model")
     caplog.set_level(logging.INFO, logger="sentiment.runtime")
     model = ConfidenceModel(runtime="onnx", cache_dir=tmp_path)
-    assert model.runtime == "onnx" and first.version == model.version
+    assert model.runtime == "onnx"
+    assert first.version == model.version
     assert any("ONNX Runtime unusable" in r.message for r in caplog.records)
     assert path.stat().st_size > 1_000_000
     _same(_scores(model), torch_scores)
@@ -109,7 +114,8 @@ def test_damaged_int8_file_is_quantised_again(tmp_path, torch_scores, caplog):
     caplog.set_level(logging.INFO, logger="sentiment")
     model = ConfidenceModel(runtime="int8", cache_dir=tmp_path)
     assert model.runtime == "int8"
-    assert _built(caplog, "ONNX Runtime unusable") == 1 and _built(caplog, "quantised") == 1
+    assert _built(caplog, "ONNX Runtime unusable") == 1
+    assert _built(caplog, "quantised") == 1
     assert not _built(caplog, "exporting the encoder")  # the fp32 export was sound
     _same(_scores(model), torch_scores, INT8_TOLERANCE)
 
@@ -118,7 +124,8 @@ def test_int8_that_fails_its_check_falls_back_to_fp32(tmp_path, torch_scores, ca
     monkeypatch.setattr(runtime, "MIN_COSINE", 1.01)  # no int8 model can pass this
     caplog.set_level(logging.WARNING, logger="sentiment.runtime")
     model = ConfidenceModel(runtime="int8", cache_dir=tmp_path)
-    assert model.runtime == "onnx" and "int8" not in model.version
+    assert model.runtime == "onnx"
+    assert "int8" not in model.version
     messages = [r.message for r in caplog.records]
     assert any("pooled cosine to torch only" in m for m in messages)
     assert any("int8 encoder is unusable" in m for m in messages)
@@ -130,7 +137,8 @@ def test_unusable_cache_falls_back_to_torch_with_a_warning(tmp_path, torch_score
     blocked.write_text("x")
     caplog.set_level(logging.WARNING, logger="sentiment.runtime")
     model = ConfidenceModel(runtime="int8", cache_dir=blocked)
-    assert model.runtime == "torch" and "int8" not in model.version
+    assert model.runtime == "torch"
+    assert "int8" not in model.version
     messages = [r.message for r in caplog.records]
     assert any("runs on torch" in m and "model.runtime: torch" in m for m in messages)
     _same(_scores(model), torch_scores)
@@ -170,7 +178,8 @@ def test_bf16_that_fails_its_check_falls_back_to_int8(tmp_path, torch_scores, ca
     monkeypatch.setattr(runtime.Bf16Encoder, "__call__", broken)
     caplog.set_level(logging.WARNING, logger="sentiment.runtime")
     model = ConfidenceModel(runtime="bf16", cache_dir=tmp_path)
-    assert model.runtime == "int8" and "-int8-" in model.version
+    assert model.runtime == "int8"
+    assert "-int8-" in model.version
     assert any("bf16 encoder is unusable" in r.message for r in caplog.records)
     _same(_scores(model), torch_scores, INT8_TOLERANCE)
 

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.config import Config, Force, Model
 from pcm.cli import main
-from pcm.config import Config, Force, Model
-from sentiment.model import MODEL_DIR, load_model
-from sentiment.scoring import score_pending
+from pcm.scoring import score_pending
+from sentiment.confidence_model import MODEL_DIR, load_model
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import reader, writer
-from warehouse.load import ArticleRecord, PassageRecord, store_article
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +70,19 @@ def test_score_resumes_after_interruption(cfg):
         scores = con.execute("SELECT count(*), min(score), max(score) FROM scores").fetchone()
         models = con.execute("SELECT model_version, name FROM models").fetchall()
     assert skipped == [("empty", 2), ("garbage", 2)]
-    assert scores[0] > 0 and -1 <= scores[1] <= scores[2] <= 1
+    # The scorer attributed each passage again: the crawl said media, the rules say HMICFRS.
+    with reader(cfg.db_path) as con:
+        voices = con.execute(
+            "SELECT DISTINCT s.voice, p.voice FROM scored_passages AS s "
+            "JOIN passages AS p ON p.id = s.passage_id WHERE p.text LIKE 'HMICFRS%'"
+        ).fetchall()
+        unattributed = con.execute(
+            "SELECT count(*) FROM scored_passages WHERE voice IS NULL"
+        ).fetchone()[0]
+    assert voices == [("inspectorate", "media")]
+    assert unattributed == 0
+    assert scores[0] > 0
+    assert -1 <= scores[1] <= scores[2] <= 1
     assert models == [(version, load_model(cfg.model).name)]
 
 

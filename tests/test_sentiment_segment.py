@@ -1,6 +1,6 @@
 """Passage splitting: sentences that cope with abbreviations, numbers and quotes."""
 
-from sentiment.segment import passages_of, segment_article, split_paragraphs
+from passages.segment import passages_of, segment_article, split_paragraphs
 
 
 def texts(text):
@@ -23,7 +23,8 @@ def test_quote_with_two_sentences_stays_one_passage():
         "“We are delighted with the result. The team worked very hard,” said Supt Jane "
         "Doe. Officers were praised by the judge at the hearing."
     )
-    assert out[0].startswith("“We are delighted") and out[0].endswith("Supt Jane Doe.")
+    assert out[0].startswith("“We are delighted")
+    assert out[0].endswith("Supt Jane Doe.")
     assert out[1] == "Officers were praised by the judge at the hearing."
 
 

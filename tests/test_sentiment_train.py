@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from pcm.cli import main
+from sentiment.confidence_model import ConfidenceModel
 from sentiment.corpus import DATA_DIR
-from sentiment.model import ConfidenceModel
 from sentiment.training import ENCODER_SHARES
 
 pytestmark = pytest.mark.slow
@@ -103,7 +103,7 @@ def test_train_then_evaluate_tiny(tiny_corpus, tmp_path, capsys, monkeypatch):
 def test_train_refuses_newsmtsc_devtest(tiny_corpus, tmp_path):
     bad = tmp_path / "devtest_rw.jsonl"
     bad.write_text("{}\n")
-    with pytest.raises(ValueError, match=r"only NewsMTSC train\.jsonl"):
-        from sentiment.training import train_model
+    from sentiment.training import train_model
 
+    with pytest.raises(ValueError, match=r"only NewsMTSC train\.jsonl"):
         train_model(tmp_path / "m", tiny_corpus, bad)

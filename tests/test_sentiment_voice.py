@@ -2,8 +2,8 @@
 
 import pytest
 
-from pcm.config import Person
-from sentiment.segment import segment_article
+from core.config import Person
+from passages.segment import segment_article
 
 PEOPLE = [
     Person(name="Paul Sanford", role="force"),
@@ -242,9 +242,8 @@ def test_speech_constructions(text, voice, speaker):
         "Calls that are graded as emergencies should be answered within ten seconds.",
         "Families of people with dementia are being urged to fill in a form.",
         "Residents of the estate have raised £9,000 for a new play park.",
-        # Courts, judges, juries, tribunals and inquests.
+        # Courts, juries, tribunals and inquests (a judge who speaks is an official: government).
         "The trial is expected to last two weeks, Mossgate Crown Court was told.",
-        "The judge said the defendant had shown no remorse.",
         "The jury found him guilty of dangerous driving.",
         "The inquest heard the driver had been using his phone.",
         "A tribunal found the officer had been unfairly dismissed.",

@@ -9,18 +9,14 @@ from datetime import UTC, date, datetime
 import duckdb
 import pytest
 
-from pcm.config import Config, Force
-from pcm.errors import QueryError
-from warehouse.analyst import (
-    QueryResult,
-    analyst_connection,
-    explain_error,
-    format_result,
-    run_query,
-    run_with_timeout,
-)
+from core.config import Config, Force
+from core.errors import QueryError
+from warehouse.analyst import analyst_connection, run_query
+from warehouse.analyst_guard import explain_error
+from warehouse.analyst_result import QueryResult, format_result
+from warehouse.analyst_watchdog import run_with_timeout
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
-from warehouse.load import ArticleRecord, PassageRecord, store_article
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -62,7 +58,8 @@ def test_escapes_are_refused_with_one_line(db_path, tmp_path, sql):
     with pytest.raises(QueryError) as caught:
         run_query(db_path, sql.format(out=out), timeout_s=10)
     message = str(caught.value)
-    assert message.startswith("refused: ") and "\n" not in message
+    assert message.startswith("refused: ")
+    assert "\n" not in message
     assert not out.exists()
     assert run_query(db_path, "SELECT count(*) AS n FROM articles", 10).rows == [(1,)]
 

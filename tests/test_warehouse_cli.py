@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
+from core.config import load_config
 from pcm.cli import main
-from pcm.config import load_config
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
-from warehouse.load import ArticleRecord, PassageRecord, store_article
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def test_init_twice(capsys, paths):
     code, out, _ = run(capsys, "init", *paths)
     assert code == 0
     assert out.endswith(
-        "applied 5 migration(s): 001_core, 002_alerts_feedback, 003_dashboard_scores, "
-        "004_passage_cap, 005_target_uncertain\n"
+        "applied 6 migration(s): 001_core, 002_alerts_feedback, 003_dashboard_scores, "
+        "004_passage_cap, 005_target_uncertain, 006_attribution_versions\n"
     )
     code, out, _ = run(capsys, "init", *paths)
     assert code == 0
@@ -43,8 +43,10 @@ def test_init_with_a_broken_config_fails_in_one_line(capsys, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("force:\n  nmae: x\n")
     code, out, err = run(capsys, "init", "--config", str(bad), "--db", str(tmp_path / "w.duckdb"))
-    assert code == 1 and out == ""
-    assert err.startswith("pcm init: ") and err.count("\n") == 1
+    assert code == 1
+    assert out == ""
+    assert err.startswith("pcm init: ")
+    assert err.count("\n") == 1
     assert not (tmp_path / "w.duckdb").exists()
 
 
@@ -103,8 +105,10 @@ def test_sql_reads_the_query_from_stdin(capsys, filled, monkeypatch):
 )
 def test_sql_refusal_is_exit_1_and_one_line(capsys, filled, query, message):
     code, out, err = run(capsys, "sql", query, *filled)
-    assert code == 1 and out == ""
-    assert err.startswith(f"pcm sql: {message}") and err.count("\n") == 1
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"pcm sql: {message}")
+    assert err.count("\n") == 1
 
 
 def test_sql_timeout_flag(capsys, filled):
@@ -129,13 +133,15 @@ def test_sql_bad_timeout_is_a_usage_error(capsys, filled):
 
 def test_sql_without_a_warehouse_says_to_init(capsys, paths):
     code, _, err = run(capsys, "sql", "SELECT 1", *paths)
-    assert code == 1 and "pcm init" in err
+    assert code == 1
+    assert "pcm init" in err
 
 
 def test_export_writes_one_parquet_per_table_and_view(capsys, filled, tmp_path):
     out_dir = tmp_path / "export"
     code, out, _ = run(capsys, "export", "--out", str(out_dir), *filled)
-    assert code == 0 and out.startswith(f"wrote 25 files to {out_dir}")
+    assert code == 0
+    assert out.startswith(f"wrote 26 files to {out_dir}")
     con = duckdb.connect(filled[3], read_only=True)
     names = {
         r[0]
@@ -148,18 +154,21 @@ def test_export_writes_one_parquet_per_table_and_view(capsys, filled, tmp_path):
     rows = duckdb.sql(f"SELECT url FROM read_parquet('{out_dir / 'articles.parquet'}')").fetchall()
     assert rows == [("https://a.example/1",)]
     code, _, _ = run(capsys, "export", "--out", str(out_dir), "--format", "csv", *filled)
-    assert code == 0 and (out_dir / "topic_daily.csv").read_text().startswith("day,topic,")
+    assert code == 0
+    assert (out_dir / "topic_daily.csv").read_text().startswith("day,topic,")
 
 
 def test_purge_dry_run_then_purge(capsys, filled):
     code, out, _ = run(capsys, "purge", "--dry-run", *filled)
-    assert code == 0 and out.startswith("would remove the text of 1 passages in 1 articles")
+    assert code == 0
+    assert out.startswith("would remove the text of 1 passages in 1 articles")
     code, out, _ = run(
         capsys, "sql", "SELECT count(text) AS n FROM passages", "--format", "csv", *filled
     )
     assert out == "n\n1\n"
     code, out, _ = run(capsys, "purge", *filled)
-    assert code == 0 and out.startswith("removed the text of 1 passages in 1 articles")
+    assert code == 0
+    assert out.startswith("removed the text of 1 passages in 1 articles")
     code, out, _ = run(
         capsys,
         "sql",
@@ -170,4 +179,5 @@ def test_purge_dry_run_then_purge(capsys, filled):
     )
     assert out == "n,m\n0,1\n"
     code, out, _ = run(capsys, "purge", "--days", "100000", *filled)
-    assert code == 0 and out.startswith("removed the text of 0 passages")
+    assert code == 0
+    assert out.startswith("removed the text of 0 passages")

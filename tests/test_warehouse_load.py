@@ -9,24 +9,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pcm.config import Config, Force
-from pcm.errors import WarehouseLockedError
-from warehouse.connection import WarehouseMissingError, reader, writer
-from warehouse.load import (
+from core.config import Config, Force
+from core.errors import WarehouseLockedError
+from warehouse.articles import (
     ArticleRecord,
-    CrawlStats,
     PassageRecord,
-    add_feedback,
-    pending_passages,
-    record_crawl_error,
-    record_crawl_stats,
     record_seen,
-    register_model,
     seen_urls,
     store_article,
     store_articles,
-    store_scores,
 )
+from warehouse.connection import WarehouseMissingError, reader, writer
+from warehouse.crawl_log import CrawlStats, record_crawl_error, record_crawl_stats
+from warehouse.feedback import add_feedback
+from warehouse.scores import pending_passages, register_model, store_scores
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 COUNTED = ("articles", "passages", "seen_urls", "scores", "scored_passages")
@@ -238,6 +234,44 @@ def test_store_scores_refuses_unknown_topics_and_labels(tmp_path, topics, messag
         with pytest.raises(ValueError, match=message):
             store_scores(con, [(1, result(*topics))], "v1")
         assert counts(con)["scores"] == 0
+
+
+def test_store_scores_keeps_each_versions_voice_and_speaker(tmp_path):
+    with writer(make_cfg(tmp_path)) as con:
+        store_article(con, *article(1))
+        register_model(con, "v1", "m", now=T0)
+        register_model(con, "v2", "m", now=T0 + timedelta(days=1))
+        row = result(("general", "negative", -0.5))
+        store_scores(con, [(2, row | {"voice": "public", "speaker": "Jane Smith"})], "v1")
+        store_scores(con, [(2, row | {"voice": "pcc", "speaker": "Jane Smith"})], "v2")
+        store_scores(con, [(1, row)], "v2")  # no voice: the views read the crawl-time one
+        assert con.execute(
+            "SELECT passage_id, model_version, voice, speaker FROM scored_passages ORDER BY 1, 2"
+        ).fetchall() == [
+            (1, "v2", None, None),
+            (2, "v1", "public", "Jane Smith"),
+            (2, "v2", "pcc", "Jane Smith"),
+        ]
+        assert con.execute("SELECT voice, speaker FROM passages ORDER BY id").fetchall() == [
+            ("force", "Chief Constable"),
+            ("public", None),
+        ]  # what the crawl decided stays
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"voice": "journalist"}, "voice of passage 1 must be one of"),
+        ({"speaker": "Jane Smith"}, "speaker of passage 1 is given without a voice"),
+    ],
+)
+def test_store_scores_refuses_an_unknown_voice(tmp_path, extra, message):
+    with writer(make_cfg(tmp_path)) as con:
+        store_article(con, *article(1))
+        register_model(con, "v1", "m")
+        with pytest.raises(ValueError, match=message):
+            store_scores(con, [(1, result(("general", "neutral", 0.0)) | extra)], "v1")
+        assert counts(con)["scored_passages"] == 0
 
 
 def test_crawl_stats_and_errors(tmp_path):

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pcm.config import Config, Force
-from pcm.errors import WarehouseLockedError
+from core.errors import WarehouseLockedError
+from warehouse.articles import record_seen, seen_urls
 from warehouse.connection import lock_holder, reader, writer
-from warehouse.load import record_seen, seen_urls
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,9 +32,9 @@ HOLD = textwrap.dedent("""
 WRITE_LOOP = textwrap.dedent("""
     import sys
     from datetime import UTC, datetime
-    from pcm.config import Config, Force
+    from core.config import Config, Force
     from warehouse.connection import writer
-    from warehouse.load import ArticleRecord, PassageRecord, store_articles
+    from warehouse.articles import ArticleRecord, PassageRecord, store_articles
 
     cfg = Config(force=Force(name="Test Constabulary"), db_path=sys.argv[1])
     now = datetime(2025, 1, 1, tzinfo=UTC)
@@ -50,12 +49,10 @@ WRITE_LOOP = textwrap.dedent("""
 """)
 
 
-def make_cfg(tmp_path, lock_timeout_s: float) -> Config:
-    return Config(
-        force=Force(name="Test Constabulary"),
-        db_path=str(tmp_path / "w.duckdb"),
-        warehouse={"lock_timeout_s": lock_timeout_s},
-    )
+@pytest.fixture
+def waiting_cfg(make_config, tmp_path):
+    """`waiting_cfg(seconds)`: the test warehouse's config, its writer waiting that long."""
+    return lambda seconds: make_config(tmp_path / "w.duckdb", warehouse={"lock_timeout_s": seconds})
 
 
 def start_holder(db_path: str, mode: str, hold_s: float) -> subprocess.Popen:
@@ -70,10 +67,11 @@ def start_holder(db_path: str, mode: str, hold_s: float) -> subprocess.Popen:
 
 
 @pytest.fixture
-def warehouse(tmp_path) -> str:
-    with writer(make_cfg(tmp_path, 0)):
+def warehouse(waiting_cfg) -> str:
+    cfg = waiting_cfg(0)
+    with writer(cfg):
         pass
-    return str(tmp_path / "w.duckdb")
+    return cfg.db_path
 
 
 def stop(child: subprocess.Popen) -> None:
@@ -81,11 +79,11 @@ def stop(child: subprocess.Popen) -> None:
     child.wait(10)
 
 
-def test_writer_waits_for_a_reader_to_let_go(tmp_path, warehouse):
+def test_writer_waits_for_a_reader_to_let_go(warehouse, waiting_cfg):
     child = start_holder(warehouse, "ro", 1.5)
     try:
         started = time.monotonic()
-        with writer(make_cfg(tmp_path, 30)) as con:
+        with writer(waiting_cfg(30)) as con:
             waited = time.monotonic() - started
             record_seen(con, "https://a.example/x", "A", "empty")
         assert child.stdout.readline().strip() == "released"
@@ -96,19 +94,21 @@ def test_writer_waits_for_a_reader_to_let_go(tmp_path, warehouse):
         assert seen_urls(con) == {"https://a.example/x"}
 
 
-def test_writer_gives_up_naming_the_process_that_holds_the_lock(tmp_path, warehouse):
+def test_writer_gives_up_naming_the_process_that_holds_the_lock(warehouse, waiting_cfg):
     child = start_holder(warehouse, "ro", 60)
     try:
         started = time.monotonic()
-        with pytest.raises(WarehouseLockedError) as caught, writer(make_cfg(tmp_path, 1)):
+        with pytest.raises(WarehouseLockedError) as caught, writer(waiting_cfg(1)):
             pass
         waited = time.monotonic() - started
     finally:
         stop(child)
     message = str(caught.value)
     assert f"PID {child.pid}" in message
-    assert "python" in message and "-c" in message  # the program, from /proc/PID/cmdline
-    assert f"kill {child.pid}" in message and "warehouse.lock_timeout_s" in message
+    assert "python" in message
+    assert "-c" in message
+    assert f"kill {child.pid}" in message
+    assert "warehouse.lock_timeout_s" in message
     assert "\n" not in message
     assert 0.8 < waited < 10
 
@@ -157,6 +157,7 @@ def test_kill_9_mid_batch_leaves_only_whole_batches(tmp_path):
         ).fetchall()
         seen = con.execute("SELECT count(*) FROM seen_urls").fetchone()[0]
     batches = [int(title) for title, _, _ in per_batch]
-    assert batches == list(range(len(batches))) and len(batches) >= 4
+    assert batches == list(range(len(batches)))
+    assert len(batches) >= 4
     assert all((articles, passages) == (20, 200) for _, articles, passages in per_batch)
     assert seen == 20 * len(batches)

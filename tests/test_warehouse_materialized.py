@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
+from core.config import Config
 from dashboard import corrections, snapshot
 from dashboard.corrections import Change
-from dashboard.synthetic import build_fixture
-from pcm.config import Config, Force
+from demo.synthetic import build_fixture
 from pcm.nightly import NightlyRun
 from warehouse import materialized
 from warehouse.connection import reader, writer
-from warehouse.load import add_feedback
+from warehouse.feedback import add_feedback
 from warehouse.migrate import MIGRATIONS_DIR, VIEWS_DIR, migrate
 
 ANALYST = "Pat Analyst"
@@ -32,10 +32,9 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture
-def cfg(built, tmp_path) -> Config:
-    db = tmp_path / "w.duckdb"
-    shutil.copyfile(built.db, db)
-    return Config(force=Force(name="Test Constabulary"), db_path=str(db))
+def cfg(built, tmp_config) -> Config:
+    shutil.copyfile(built.db, tmp_config.db_path)
+    return tmp_config
 
 
 def _differences(db: str) -> tuple[int, int, int]:
@@ -193,7 +192,7 @@ def test_the_time_zone_of_the_connection_does_not_change_the_version(cfg):
         assert materialized.is_current(con)
 
 
-def test_a_warehouse_without_migration_003_is_read_from_the_view(tmp_path):
+def test_a_warehouse_without_migration_003_is_read_from_the_view(tmp_path, make_config):
     old = tmp_path / "old_migrations"
     old.mkdir()
     # every migration but 003 (the views need the later columns, not the materialized table)
@@ -212,7 +211,6 @@ def test_a_warehouse_without_migration_003_is_read_from_the_view(tmp_path):
         assert not materialized.is_current(con)
     assert snapshot.read(str(db))["passage_scores"].num_rows == 0
     # The next writer migrates it; the refresh then builds the table.
-    cfg = Config(force=Force(name="Test Constabulary"), db_path=str(db))
-    NightlyRun(cfg)._do_refresh()
+    NightlyRun(make_config(db))._do_refresh()
     with reader(db) as con:
         assert materialized.is_current(con)

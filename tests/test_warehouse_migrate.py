@@ -41,6 +41,7 @@ VIEWS = {
     "passage_scores",
     "passage_scores_all",
     "passage_scores_other_targets",
+    "passage_voices",
     "story_topics",
     "topic_change",
     "topic_daily",
@@ -75,6 +76,7 @@ def test_fresh_warehouse_has_exactly_the_expected_tables_and_views(tmp_path):
         "003_dashboard_scores",
         "004_passage_cap",
         "005_target_uncertain",
+        "006_attribution_versions",
     ]
     assert relations(con, "BASE TABLE") == TABLES
     assert relations(con, "VIEW") == VIEWS
@@ -138,6 +140,7 @@ def test_failing_view_changes_no_view(tmp_path):
         "003_dashboard_scores",
         "004_passage_cap",
         "005_target_uncertain",
+        "006_attribution_versions",
     ]
     con.close()
 
@@ -197,4 +200,55 @@ def test_views_are_recreated_only_when_a_file_changed(tmp_path):
     (views / "02_nameless.sql").write_text("SELECT 3;")
     with pytest.raises(MigrationError, match="expected one CREATE OR REPLACE VIEW"):
         create_views(con, views)
+    con.close()
+
+
+def test_rows_scored_before_versioned_voices_read_the_crawl_time_voice(tmp_path):
+    """Migration 006 on a warehouse with scores: the old rows get no voice (NULL) and the views
+    fall back to `passages`; a row scored after it carries its own voice and speaker."""
+    old = tmp_path / "old_migrations"
+    old.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if path.name < "006_":
+            shutil.copy(path, old)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    migrate(con, old, tmp_path / "no-views")
+    con.execute(
+        "INSERT INTO articles (url, source, source_kind, published_at, fetched_at) VALUES "
+        "('https://a.example/1', 'A', 'local_news', TIMESTAMPTZ '2025-03-01 10:00+00', "
+        "TIMESTAMPTZ '2025-03-01 10:00+00')"
+    )
+    con.execute(
+        "INSERT INTO passages (article_id, position, paragraph, text, voice, speaker) VALUES "
+        "(1, 0, 0, 'Jane Smith said the police let her down.', 'public', 'Jane Smith'), "
+        "(1, 1, 1, 'Officers were praised.', 'media', NULL)"
+    )
+    con.execute("INSERT INTO models VALUES ('v1', 'old', TIMESTAMPTZ '2025-01-01 00:00+00', NULL)")
+    for passage in (1, 2):
+        con.execute(
+            "INSERT INTO scores (passage_id, topic, label, score, p_positive, p_neutral, "
+            "p_negative, topic_prob, model_version, scored_at) VALUES "
+            "(?, 'general', 'neutral', 0.0, 0.0, 1.0, 0.0, 0.9, 'v1', now())",
+            [passage],
+        )
+        con.execute(
+            "INSERT INTO scored_passages (passage_id, model_version, topics, scored_at, target) "
+            "VALUES (?, 'v1', 1, now(), 'force')",
+            [passage],
+        )
+    assert migrate(con) == ["006_attribution_versions"]
+    assert con.execute("SELECT voice, speaker FROM scored_passages ORDER BY 1").fetchall() == [
+        (None, None),
+        (None, None),
+    ]
+    con.execute(
+        "UPDATE scored_passages SET voice = 'pcc', speaker = 'Jane Smith' WHERE passage_id = 1"
+    )
+    assert con.execute(
+        "SELECT passage_id, voice, speaker FROM passage_scores ORDER BY 1"
+    ).fetchall() == [(1, "pcc", "Jane Smith"), (2, "media", None)]
+    con.execute("UPDATE scored_passages SET voice = NULL, speaker = NULL")
+    assert con.execute(
+        "SELECT passage_id, voice, speaker FROM passage_scores ORDER BY 1"
+    ).fetchall() == [(1, "public", "Jane Smith"), (2, "media", None)]
     con.close()

@@ -6,46 +6,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pcm.config import Config, Force
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
-from warehouse.load import (
-    ArticleRecord,
-    PassageRecord,
-    pending_passages,
-    register_model,
-    store_article,
-    store_scores,
-)
 from warehouse.retention import plan_purge, purge_text
+from warehouse.scores import pending_passages, register_model, store_scores
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-SCORE = {
-    "skipped": None,
-    "truncated": False,
-    "topics": [
-        {
-            "topic": "general",
-            "label": "negative",
-            "score": -0.5,
-            "p_positive": 0.1,
-            "p_neutral": 0.3,
-            "p_negative": 0.6,
-            "topic_prob": 0.8,
-        }
-    ],
-}
 
 
 @pytest.fixture
-def con(tmp_path):
-    cfg = Config(force=Force(name="Test Constabulary"), db_path=str(tmp_path / "w.duckdb"))
+def con(tmp_config, scored):
+    score = scored("general", "negative", -0.5)
     ages = {  # url: (published days ago or None, fetched days ago)
         "https://a.example/old": (401, 2),  # old by publication date, fetched recently
         "https://a.example/new": (399, 399),
         "https://a.example/undated-old": (None, 450),  # no date: the fetch date counts
         "https://a.example/undated-new": (None, 10),
     }
-    with writer(cfg) as con:
+    with writer(tmp_config) as con:
         register_model(con, "v1", "m")
         for url, (published, fetched) in ages.items():
             article = ArticleRecord(
@@ -62,7 +40,7 @@ def con(tmp_path):
                 article,
                 [PassageRecord(0, 0, "One.", "force"), PassageRecord(1, 0, "Two.", "public")],
             )
-            store_scores(con, [(2 * article_id - 1, SCORE), (2 * article_id, SCORE)], "v1")
+            store_scores(con, [(2 * article_id - 1, score), (2 * article_id, score)], "v1")
         yield con
 
 

@@ -6,16 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from pcm.config import Config, Force
+from core.config import Config, Force
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
-from warehouse.load import (
-    ArticleRecord,
-    PassageRecord,
-    add_feedback,
-    register_model,
-    store_article,
-    store_scores,
-)
+from warehouse.feedback import add_feedback
+from warehouse.scores import register_model, store_scores
 
 T0 = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
 ANALYST = "analyst@example.org"
@@ -195,3 +190,27 @@ def test_day_is_london_time_and_falls_back_to_fetched_at(con):
     assert con.execute(
         "SELECT passage_id, day FROM passage_scores WHERE passage_id >= 5 ORDER BY 1"
     ).fetchall() == [(5, date(2025, 7, 1)), (6, date(2025, 3, 10))]
+
+
+def test_voice_and_speaker_come_from_the_newest_models_run(con):
+    """The newest model's run attributed passage 1 again: its voice reaches every view; v1's
+    rows keep theirs; an analyst's voice correction (passage 2) still wins."""
+    scored = res(("general", "positive", 0.8))
+    store_scores(con, [(1, scored | {"voice": "inspectorate", "speaker": "HMICFRS"})], "v2")
+    store_scores(con, [(2, res(("general", "negative", -0.6)) | {"voice": "public"})], "v2")
+    assert con.execute(
+        "SELECT passage_id, voice, speaker, model_version FROM passage_scores ORDER BY 1"
+    ).fetchall() == [(1, "inspectorate", "HMICFRS", "v2"), (2, "pcc", None, "v2")]
+    assert con.execute(
+        "SELECT voice, passages FROM topic_daily WHERE topic = 'general' ORDER BY voice"
+    ).fetchall() == [("inspectorate", 1), ("pcc", 1)]
+    assert con.execute(
+        "SELECT passages FROM article_topic_voices WHERE voices = 'external' AND topic = 'general'"
+    ).fetchall() == [(2,)]  # passage 1 is no longer the force's own voice
+    assert con.execute(
+        "SELECT model_version, voice FROM scored_passages WHERE passage_id = 1 ORDER BY 1"
+    ).fetchall() == [("v1", None), ("v2", "inspectorate")]
+    assert con.execute("SELECT voice, speaker FROM passages WHERE id = 1").fetchone() == (
+        "force",
+        "Chief Constable",
+    )

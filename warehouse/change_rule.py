@@ -14,7 +14,7 @@ from datetime import date
 
 import duckdb
 
-from pcm.config import Alerts
+from core.config import Alerts
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from pcm.config import Config
-from pcm.errors import PcmError, WarehouseFileError, WarehouseLockedError
+from core.config import Config
+from core.errors import PcmError, WarehouseFileError, WarehouseLockedError
 from warehouse.migrate import migrate
 from warehouse.published import publish as publish_snapshot
 from warehouse.published import read_path as snapshot_read_path

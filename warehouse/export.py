@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from pcm.errors import UsageError
+from core.errors import UsageError
 from warehouse.connection import reader
 from warehouse.csvsafe import neutralise_sql
 
@@ -95,7 +95,7 @@ def export_all(
                 relation.write_parquet(str(partial))
             else:
                 csv_safe(relation).write_csv(str(partial), header=True)
-            os.replace(partial, target)
+            Path(partial).replace(target)
             logger.debug("exported %s %s to %s", kind, name, target)
             written.append(target)
     return written

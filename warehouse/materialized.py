@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from pcm.config import Config
+from core.config import Config
 from warehouse.connection import writer
-from warehouse.load import transaction
+from warehouse.writing import transaction
 
 logger = logging.getLogger(__name__)
 

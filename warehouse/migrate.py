@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from pcm.errors import PcmError
+from core.errors import PcmError
+from warehouse.writing import one_row
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +69,11 @@ def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     Returns:
         Names such as "001_core"; empty when the ledger does not exist yet.
     """
-    exists = con.execute(
+    exists = one_row(
+        con,
         "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_name = 'schema_migrations'"
-    ).fetchone()[0]
+        "WHERE table_schema = 'main' AND table_name = 'schema_migrations'",
+    )[0]
     if not exists:
         return []
     rows = con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()

@@ -126,7 +126,7 @@ def publish_file(source: str | os.PathLike, db_path: str | os.PathLike) -> Path:
             check.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
         finally:
             check.close()
-        os.replace(partial, target)
+        Path(partial).replace(target)
     except BaseException:
         remove_partial(db)
         raise

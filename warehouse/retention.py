@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from warehouse.load import transaction
+from warehouse.writing import one_row, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +49,14 @@ def plan_purge(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> Purg
         A `PurgePlan` with the cutoff and the counts.
     """
     cutoff = _cutoff(now, days)
-    articles = con.execute("SELECT count(*)" + _DUE, [cutoff]).fetchone()[0]
-    passages = con.execute(
+    articles = one_row(con, "SELECT count(*)" + _DUE, [cutoff])[0]
+    passages = one_row(
+        con,
         "SELECT count(*) FROM passages WHERE text IS NOT NULL AND article_id IN (SELECT id"
         + _DUE
         + ")",
         [cutoff],
-    ).fetchone()[0]
+    )[0]
     return PurgePlan(cutoff=cutoff, articles=articles, passages=passages)
 
 
@@ -76,16 +77,18 @@ def purge_text(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> int:
     """
     cutoff = _cutoff(now, days)
     with transaction(con):
-        passages = con.execute(
+        passages = one_row(
+            con,
             "UPDATE passages SET text = NULL WHERE text IS NOT NULL AND article_id IN (SELECT id"
             + _DUE
             + ")",
             [cutoff],
-        ).fetchone()[0]
-        articles = con.execute(
+        )[0]
+        articles = one_row(
+            con,
             "UPDATE articles SET text_purged_at = ? WHERE id IN (SELECT id" + _DUE + ")",
             [now, cutoff],
-        ).fetchone()[0]
+        )[0]
     logger.info(
         "retention: removed the text of %d passages in %d articles dated before %s",
         passages,

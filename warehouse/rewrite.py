@@ -20,10 +20,11 @@ from pathlib import Path
 
 import duckdb
 
-from pcm.config import Config
-from pcm.errors import WarehouseLockedError
+from core.config import Config
+from core.errors import WarehouseLockedError
 from warehouse.connection import check_complete, connect_with_retry, require_warehouse
 from warehouse.published import publish_file, remove_with_wal, snapshot_path
+from warehouse.writing import one_row
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def _copy(cfg: Config, db: Path, target: Path) -> tuple[int, int, int]:
     con = connect_with_retry(db, read_only=False, timeout_s=cfg.warehouse.lock_timeout_s)
     try:
         con.execute("CHECKPOINT")
-        name = con.execute("SELECT current_database()").fetchone()[0]
+        name = one_row(con, "SELECT current_database()")[0]
         con.execute(f"ATTACH {_quote_literal(str(target))} AS {_ALIAS}")
         try:
             con.execute(f"COPY FROM DATABASE {_quote_ident(name)} TO {_ALIAS}")
@@ -98,10 +99,11 @@ def _copy(cfg: Config, db: Path, target: Path) -> tuple[int, int, int]:
             ]
             for table in tables:
                 ident = _quote_ident(table)
-                old, new = con.execute(
+                old, new = one_row(
+                    con,
                     f"SELECT (SELECT count(*) FROM {_quote_ident(name)}.main.{ident}), "
-                    f"(SELECT count(*) FROM {_ALIAS}.main.{ident})"
-                ).fetchone()
+                    f"(SELECT count(*) FROM {_ALIAS}.main.{ident})",
+                )
                 if old != new:
                     raise RewriteError(
                         f"rewriting {cfg.db_path} copied {new} of {old} rows of {table}; "
@@ -136,7 +138,7 @@ def _swap(db: Path, target: Path, stamp: tuple[int, int, int]) -> bool:
             check.close()
         if snapshot_path(db).exists():
             publish_file(target, db)  # the old snapshot holds the purged text too
-        os.replace(target, db)
+        Path(target).replace(db)
         dir_fd = os.open(db.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)

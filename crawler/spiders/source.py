@@ -11,7 +11,8 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawler.dates import LOCAL_TZ
+from core.config import Config, Source
+from core.vocabulary import LOCAL_TZ
 from crawler.discovery import Entry, parse_listing, parse_sitemap, read_feed
 from crawler.extract import Extracted, ExtractionFailed, extract_or_fail
 from crawler.failures import classify_failure
@@ -26,7 +27,6 @@ from crawler.urlpolicy import (
     source_sites,
 )
 from crawler.urls import canonical_url
-from pcm.config import Config, Source
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,6 @@ class SourceSpider(scrapy.Spider):
         ledger: CrawlLedger,
         seen: set[str] | frozenset[str] = frozenset(),
         since: datetime | None = None,
-        fail_store_urls: tuple[str, ...] = (),
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -68,7 +67,6 @@ class SourceSpider(scrapy.Spider):
         self.ledger = ledger
         self.seen = set(seen)
         self.since = since
-        self.fail_store_urls = frozenset(canonical_url(u) for u in fail_store_urls)
         self._queued: set[str] = set()
         self._sitemaps = 0
         self._budget_logged = False

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 
+from core.errors import PcmError
 from pcm.alerts import raise_alerts
 from pcm.cli import add_config_args, config_from
-from pcm.errors import PcmError
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "alerts",
         help="detect spike alerts over the last N days and store the new ones",
         description="Check every London day from N days ago to today against its trailing "
-        "baseline (alerts.baseline_days, alerts.sensitivity, alerts.min_negative) and store "
+        "baseline (alerts.baseline_days, alerts.min_stories) and store "
         "alerts not stored yet. Existing alerts are never changed.",
     )
     add_config_args(parser)

@@ -8,9 +8,9 @@ import logging
 import sys
 from pathlib import Path
 
+from core.errors import PcmError
+from core.vocabulary import SOURCE_KINDS
 from pcm.cli import add_config_args, config_from
-from pcm.config import SOURCE_KINDS
-from pcm.errors import PcmError
 
 logger = logging.getLogger(__name__)
 
@@ -89,12 +89,13 @@ def _read(path: str) -> bytes:
 
 def handle(args: argparse.Namespace) -> int:
     """Analyse the document and print the result."""
-    from sentiment.analyse import analyse_document, format_table
-
     document = _read(args.path)
     # A missing config is an error: without the force's names and people the chief constable
     # would be read as a member of the public.
     cfg = config_from(args)
+    # torch and the model load only now, so a bad file or config is refused at once
+    from pcm.analyse import analyse_document, format_table
+
     result = analyse_document(document, cfg, source_kind=args.kind)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 
+from core.errors import PcmError
 from pcm.cli import add_config_args, config_from
-from pcm.errors import PcmError
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Crawl, print one line per source, exit 1 when a source failed."""
-    from crawler.run import crawl_all
+    from pcm.crawling import crawl_all
     from warehouse.connection import require_warehouse
 
     cfg = config_from(args)

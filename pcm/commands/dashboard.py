@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.errors import PcmError
 from pcm.cli import add_config_args, config_from
-from pcm.errors import PcmError
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 
+from core.errors import PcmError
 from pcm.demo import DEFAULT_PORT, DEMO_DB, SITE_PORT, build_demo, serve_dashboard
-from pcm.errors import PcmError
 
 logger = logging.getLogger(__name__)
 

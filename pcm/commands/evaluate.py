@@ -62,7 +62,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         choices=("auto", "bf16", "int8", "onnx", "torch"),
         default="auto",
         help="where the encoder runs (default auto: bf16 on CPUs with AMX, else int8; see "
-        "model.runtime in the README)",
+        "model.runtime in docs/configuration.md)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(func=handle)
@@ -132,14 +132,14 @@ def _real_lines(real: dict) -> list[str]:
 
 def handle(args: argparse.Namespace) -> int:
     """Evaluate and print."""
+    from sentiment.confidence_model import MODEL_DIR, ConfidenceModel
     from sentiment.evaluation import evaluate
-    from sentiment.model import MODEL_DIR, ConfidenceModel
 
     model = ConfidenceModel(args.model or MODEL_DIR, runtime=args.runtime)
     newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
     result = evaluate(model, args.corpus, newsmtsc, args.split)
     if args.real:
-        from sentiment.real_coverage import evaluate_real
+        from pcm.real_evaluation import evaluate_real
 
         labels = args.labels or os.environ.get(REAL_LABELS_ENV) or DEFAULT_REAL_LABELS
         result["real"] = evaluate_real(model, args.real, labels, args.real_split)

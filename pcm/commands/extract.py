@@ -7,7 +7,7 @@ import json
 import logging
 from pathlib import Path
 
-from pcm.errors import PcmError
+from core.errors import PcmError
 
 logger = logging.getLogger(__name__)
 

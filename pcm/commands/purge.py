@@ -6,9 +6,9 @@ import argparse
 import logging
 from datetime import UTC, datetime
 
+from core.config import MAX_DAYS
 from pcm.argtypes import whole_number
 from pcm.cli import add_config_args, config_from
-from pcm.config import MAX_DAYS
 from warehouse.connection import reader, require_warehouse, writer
 from warehouse.retention import plan_purge, purge_text
 from warehouse.rewrite import rewrite

@@ -7,7 +7,8 @@ import logging
 import sys
 
 from pcm.cli import add_config_args, config_from
-from pcm.nightly import RunFailedError, RunInterrupted, run_nightly, sigterm_interrupts
+from pcm.nightly import RunInterrupted, run_nightly, sigterm_interrupts
+from pcm.nightly_record import RunFailedError
 
 logger = logging.getLogger(__name__)
 

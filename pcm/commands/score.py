@@ -17,11 +17,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="score passages the current model has not scored yet",
         description="Score every passage in the warehouse that the current model version has "
         "not scored, in batches that are committed one by one (an interrupted run resumes). "
-        "With --rescore, score every passage again under the current model version; rows of "
-        "other model versions are kept.",
+        "Each passage's voice, speaker and target force are decided again with today's rules "
+        "and configured people (read over its article's stored passages in order) and stored "
+        "with the model version's rows. With --rescore, score every passage with text again "
+        "under the current model version, so new rules or people reach old articles without a "
+        "re-crawl; rows of other model versions are kept, and passages whose text retention "
+        "purged keep their rows.",
     )
     parser.add_argument(
-        "--rescore", action="store_true", help="score all passages again with the current model"
+        "--rescore",
+        action="store_true",
+        help="score all passages again with the current model, voices and targets included",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     add_config_args(parser)
@@ -30,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Score and print how many passages were scored."""
-    from sentiment.scoring import score_pending
+    from pcm.scoring import score_pending
     from warehouse.connection import refresh_snapshot, require_warehouse
     from warehouse.materialized import refresh_if_stale
 

@@ -6,16 +6,12 @@ import argparse
 import logging
 import sys
 
+from core.config import MAX_QUERY_TIMEOUT_S
 from pcm.argtypes import seconds, whole_number
 from pcm.cli import add_config_args, config_from
-from pcm.config import MAX_QUERY_TIMEOUT_S
-from warehouse.analyst import (
-    DEFAULT_MAX_ROWS,
-    FORMATS,
-    MAX_ROWS_CEILING,
-    format_result,
-    run_query,
-)
+from warehouse.analyst import run_query
+from warehouse.analyst_guard import DEFAULT_MAX_ROWS, MAX_ROWS_CEILING
+from warehouse.analyst_result import FORMATS, format_result
 
 logger = logging.getLogger(__name__)
 

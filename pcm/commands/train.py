@@ -7,8 +7,8 @@ import logging
 import os
 from dataclasses import replace
 
+from core.errors import PcmError
 from pcm.cli import add_config_args, config_from
-from pcm.errors import PcmError
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add `pcm train`."""
     from sentiment.corpus import DATA_DIR
 
-    model_dir = DATA_DIR.parent / "model"  # sentiment.model.MODEL_DIR, without importing torch
+    model_dir = (
+        DATA_DIR.parent / "model"
+    )  # sentiment.confidence_model.MODEL_DIR, without importing torch
 
     parser = sub.add_parser(
         "train",
@@ -159,7 +161,7 @@ def handle(args: argparse.Namespace) -> int:
         return _adapt_or_refit(args, newsmtsc)
     corrections = None
     if args.corrections:
-        from sentiment.feedback import read_corrections
+        from pcm.feedback import read_corrections
 
         corrections = read_corrections(config_from(args).db_path)
         print(f"{len(corrections)} corrected passages from the warehouse")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from crawler.sample_site.server import TEST_PARAGRAPHS, RequestLog, RequestRecord
+from demo.site.server import TEST_PARAGRAPHS, RequestLog, RequestRecord
 
 HTML = "text/html; charset=utf-8"
 

@@ -18,16 +18,17 @@ import duckdb
 import pytest
 from warehouse_setup import fill, pcm, write_config
 
+from core.config import Auth, load_config
+from core.errors import ConfigError
 from dashboard.auth import is_allowed
-from pcm.config import Auth, load_config
-from pcm.errors import ConfigError
 
 
 def one_line_failure(code: int, out: str, err: str, command: str) -> None:
     """The shape every case must have: non-zero, nothing on stdout, one line on stderr."""
     assert code != 0, err
     assert out == "", out
-    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err.count("\n") == 1, err
+    assert err.endswith("\n"), err
     assert err.startswith(f"pcm {command}: "), err
     assert "Traceback" not in err
 
@@ -136,7 +137,8 @@ def test_db_that_is_a_folder(capsys, tmp_path, config, command):
     code, out, err = pcm(capsys, *argv, "--config", str(config), "--db", str(folder))
     one_line_failure(code, out, err, command)
     assert "is a folder, not a warehouse file" in err
-    assert list(folder.iterdir()) == [] and not (tmp_path / "exported").exists()
+    assert list(folder.iterdir()) == []
+    assert not (tmp_path / "exported").exists()
 
 
 def _half_truncated(path: Path) -> None:
@@ -188,7 +190,8 @@ def test_damaged_db_is_one_line_and_left_alone(capsys, tmp_path, config, kind, c
     one_line_failure(code, out, err, command)
     assert "restore it from a backup, or point --db at the warehouse file" in err
     assert db.read_bytes() == before
-    assert not db.with_name("w.duckdb.wal").exists() and not (tmp_path / "exported").exists()
+    assert not db.with_name("w.duckdb.wal").exists()
+    assert not (tmp_path / "exported").exists()
 
 
 @contextlib.contextmanager
@@ -220,7 +223,8 @@ def test_read_only_db_is_one_line(capsys, config, warehouse, command):
         assert "permission denied" in err
         # Reading a read-only warehouse is fine.
         code, out, _ = pcm(capsys, "sql", "SELECT count(*) AS n FROM articles", *argv[1:])
-        assert code == 0 and "6" in out
+        assert code == 0
+        assert "6" in out
     assert warehouse.read_bytes() == before
 
 
@@ -243,7 +247,8 @@ def test_a_mistyped_db_creates_nothing(capsys, tmp_path, config, argv):
     code, out, err = pcm(capsys, *argv, "--config", str(config), "--db", str(db))
     one_line_failure(code, out, err, argv[0])
     assert f"no warehouse at {db}; create it with `pcm init --db {db}`" in err
-    assert not (tmp_path / "typo").exists() and not (tmp_path / "exported").exists()
+    assert not (tmp_path / "typo").exists()
+    assert not (tmp_path / "exported").exists()
 
 
 def test_export_onto_an_existing_file(capsys, tmp_path, config, warehouse):
@@ -279,7 +284,7 @@ def test_analyse_refuses_empty_or_binary_input(capsys, tmp_path, config, kind):
 
 
 def test_analyse_refuses_empty_standard_input(capsys, config, monkeypatch):
-    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - closed by pytest
+    monkeypatch.setattr("sys.stdin", Path(os.devnull).open())  # noqa: SIM115 - closed by pytest
     code, out, err = pcm(capsys, "analyse", "-", "--config", str(config))
     one_line_failure(code, out, err, "analyse")
     assert "standard input is empty" in err

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 from hostile import HTML, Route, article_page
 
-from crawler.run import crawl_all
-from crawler.sample_site import config_for
-from pcm.config import Source
+from core.config import Source
+from demo.site import config_for
+from pcm.crawling import crawl_all
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +39,90 @@ def _rows(db, sql, params=()):
         con.close()
 
 
+def _feed_routes(base: str, inside: str, secret) -> dict[str, Route]:
+    """The feed, with links to local files, scripts and internal hosts, and its articles."""
+    return {
+        "/feed.rss": Route(
+            body=_rss(
+                [
+                    "file:///etc/hostname",
+                    "file://localhost/etc/hostname",
+                    "file:/etc/hostname",
+                    secret.as_uri(),
+                    "javascript:alert(document.cookie)",
+                    f"{base}/news/police-station-opens-safely",
+                    f"{base}/news/redirect-to-internal-host",
+                    f"{base}/news/redirect-to-local-file",
+                    f"{base}/news/canonical-claims-another-outlet",
+                    f"{base}/news/canonical-is-javascript",
+                    f"{inside}/news/direct-link-to-internal-host",
+                ]
+            ),
+            content_type="application/rss+xml",
+        ),
+        "/news/police-station-opens-safely": Route(body=article_page("Station opens")),
+        "/news/redirect-to-internal-host": Route(302, location=f"{inside}/internal/admin-story"),
+        "/news/redirect-to-local-file": Route(302, location=secret.as_uri()),
+        "/news/canonical-claims-another-outlet": Route(
+            body=article_page("Station opens again", f"{OTHER_OUTLET}/news/the-real-story")
+        ),
+        "/news/canonical-is-javascript": Route(
+            body=article_page("Station opens once more", "JavaScript:alert(1)")
+        ),
+    }
+
+
+def _sitemap_routes(base: str, secret) -> dict[str, Route]:
+    """The sitemap, with local-file locations, and its one fine story."""
+    return {
+        "/sitemap.xml": Route(
+            body=(
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                "<url><loc>file:///etc/hostname</loc></url>"
+                f"<url><loc>{secret.as_uri()}</loc></url>"
+                "<sitemap><loc>file:///etc/passwd</loc></sitemap>"
+                f"<url><loc>{base}/news/sitemap-story-is-fine</loc></url>"
+                "</urlset>"
+            ).encode(),
+            content_type="application/xml",
+        ),
+        "/news/sitemap-story-is-fine": Route(body=article_page("Sitemap story")),
+    }
+
+
+def _listing_routes(inside: str) -> dict[str, Route]:
+    """The listing, whose next pages point at an internal host and another outlet."""
+    return {
+        "/listing/": Route(
+            body=(
+                "<html><head><title>News</title>"
+                f'<link rel="next" href="{inside}/listing/page/2/"></head><body>'
+                f'<a href="/news/listing-story-is-fine">Listing story</a>'
+                f'<a href="javascript:alert(1)">Open the app</a>'
+                f'<a rel="next" href="{OTHER_OUTLET}/listing/page/3/">Older stories</a>'
+                "</body></html>"
+            ).encode(),
+            content_type=HTML,
+        ),
+        "/news/listing-story-is-fine": Route(body=article_page("Listing story")),
+    }
+
+
+def _hostile_config(base: str, db):
+    """The three hostile sources; only the loopback source host is allowed among private ones."""
+    cfg = config_for(base, str(db))
+    cfg.crawl.allow_private_networks = False
+    cfg.crawl.allowed_private_hosts = ["127.0.0.1"]
+    cfg.crawl.timeout_s = 5
+    cfg.sources = [
+        Source(name=FEED_SOURCE, kind="local_news", feeds=[f"{base}/feed.rss"]),
+        Source(name=SITEMAP_SOURCE, kind="local_news", sitemaps=[f"{base}/sitemap.xml"]),
+        Source(name=LISTING_SOURCE, kind="local_news", start_urls=[f"{base}/listing/"]),
+    ]
+    return cfg
+
+
 @pytest.fixture(scope="module")
 def crawled(hostile_pair, tmp_path_factory):
     """One crawl of three hostile sources. The source host 127.0.0.1 is explicitly allowed;
@@ -49,75 +133,11 @@ def crawled(hostile_pair, tmp_path_factory):
     secret.write_text(f"SMTP_PASSWORD={MARKER}\n", encoding="utf-8")
     base, inside = site.base, f"http://localhost:{internal.port}"
     site.routes.update(
-        {
-            "/feed.rss": Route(
-                body=_rss(
-                    [
-                        "file:///etc/hostname",
-                        "file://localhost/etc/hostname",
-                        "file:/etc/hostname",
-                        secret.as_uri(),
-                        "javascript:alert(document.cookie)",
-                        f"{base}/news/police-station-opens-safely",
-                        f"{base}/news/redirect-to-internal-host",
-                        f"{base}/news/redirect-to-local-file",
-                        f"{base}/news/canonical-claims-another-outlet",
-                        f"{base}/news/canonical-is-javascript",
-                        f"{inside}/news/direct-link-to-internal-host",
-                    ]
-                ),
-                content_type="application/rss+xml",
-            ),
-            "/news/police-station-opens-safely": Route(body=article_page("Station opens")),
-            "/news/redirect-to-internal-host": Route(
-                302, location=f"{inside}/internal/admin-story"
-            ),
-            "/news/redirect-to-local-file": Route(302, location=secret.as_uri()),
-            "/news/canonical-claims-another-outlet": Route(
-                body=article_page("Station opens again", f"{OTHER_OUTLET}/news/the-real-story")
-            ),
-            "/news/canonical-is-javascript": Route(
-                body=article_page("Station opens once more", "JavaScript:alert(1)")
-            ),
-            "/sitemap.xml": Route(
-                body=(
-                    '<?xml version="1.0" encoding="UTF-8"?>'
-                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                    "<url><loc>file:///etc/hostname</loc></url>"
-                    f"<url><loc>{secret.as_uri()}</loc></url>"
-                    "<sitemap><loc>file:///etc/passwd</loc></sitemap>"
-                    f"<url><loc>{base}/news/sitemap-story-is-fine</loc></url>"
-                    "</urlset>"
-                ).encode(),
-                content_type="application/xml",
-            ),
-            "/news/sitemap-story-is-fine": Route(body=article_page("Sitemap story")),
-            "/listing/": Route(
-                body=(
-                    "<html><head><title>News</title>"
-                    f'<link rel="next" href="{inside}/listing/page/2/"></head><body>'
-                    f'<a href="/news/listing-story-is-fine">Listing story</a>'
-                    f'<a href="javascript:alert(1)">Open the app</a>'
-                    f'<a rel="next" href="{OTHER_OUTLET}/listing/page/3/">Older stories</a>'
-                    "</body></html>"
-                ).encode(),
-                content_type=HTML,
-            ),
-            "/news/listing-story-is-fine": Route(body=article_page("Listing story")),
-        }
+        _feed_routes(base, inside, secret) | _sitemap_routes(base, secret) | _listing_routes(inside)
     )
     internal.routes["/internal/admin-story"] = Route(body=article_page(MARKER))
     db = tmp / "pcm.duckdb"
-    cfg = config_for(base, str(db))
-    cfg.crawl.allow_private_networks = False
-    cfg.crawl.allowed_private_hosts = ["127.0.0.1"]
-    cfg.crawl.timeout_s = 5
-    cfg.sources = [
-        Source(name=FEED_SOURCE, kind="local_news", feeds=[f"{base}/feed.rss"]),
-        Source(name=SITEMAP_SOURCE, kind="local_news", sitemaps=[f"{base}/sitemap.xml"]),
-        Source(name=LISTING_SOURCE, kind="local_news", start_urls=[f"{base}/listing/"]),
-    ]
-    summary = crawl_all(cfg)
+    summary = crawl_all(_hostile_config(base, db))
     errors = _rows(db, "SELECT source, url, reason, detail FROM crawl_errors ORDER BY url")
     stored = {url for (url,) in _rows(db, "SELECT url FROM articles")}
     return {
@@ -152,7 +172,8 @@ def test_feed_links_to_local_files_are_refused(crawled):
 
 def test_sitemap_locs_to_local_files_are_refused(crawled):
     refused = sorted(u for u, _ in _errors(crawled, SITEMAP_SOURCE, "refused_scheme"))
-    assert len(refused) == 3 and all(u.startswith("file:") for u in refused), refused
+    assert len(refused) == 3, refused
+    assert all(u.startswith("file:") for u in refused), refused
     assert "file:///etc/passwd" in refused  # the child sitemap too
     assert f"{crawled['base']}/news/sitemap-story-is-fine" in crawled["stored"]
 
@@ -163,7 +184,8 @@ def test_redirect_to_a_private_host_is_refused(crawled):
     refused = _errors(crawled, FEED_SOURCE, "private_address")
     assert (f"{base}/news/redirect-to-internal-host",) in [(u,) for u, _ in refused]
     detail = dict(refused)[f"{base}/news/redirect-to-internal-host"]
-    assert "localhost" in detail and "loopback" in detail
+    assert "localhost" in detail
+    assert "loopback" in detail
     # neither through the redirect nor through the direct feed link: not one request inside
     assert crawled["internal"].log.records() == []
     assert any(u.endswith("/news/direct-link-to-internal-host") for u, _ in refused)

@@ -8,12 +8,12 @@ import duckdb
 import pytest
 from hostile import Route, article_page, rss
 
-from crawler.run import crawl_all
-from crawler.sample_site import config_for
-from crawler.sample_site.server import TEST_PARAGRAPHS
-from pcm.config import Source
+from core.config import Source
+from demo.site import config_for
+from demo.site.server import TEST_PARAGRAPHS
+from pcm.crawling import crawl_all
 from warehouse.connection import writer
-from warehouse.load import pending_passages, register_model, store_scores
+from warehouse.scores import pending_passages, register_model, store_scores
 
 pytestmark = pytest.mark.slow
 

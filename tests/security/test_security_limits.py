@@ -10,14 +10,14 @@ import pytest
 from hostile import Route, article_page, rss
 
 import pcm.nightly
-from crawler.run import crawl_all
-from crawler.sample_site import config_for
-from pcm.config import Config, Force, Source, load_config
-from pcm.errors import ConfigError
+from core.config import Config, Force, Source, load_config
+from core.errors import ConfigError
+from demo.site import config_for
+from pcm.crawling import crawl_all
 from pcm.nightly import run_nightly
-from sentiment.model import load_model
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
-from warehouse.load import ArticleRecord, PassageRecord, pending_passages, store_article
+from warehouse.scores import pending_passages
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +74,8 @@ def test_an_article_over_the_passage_cap_keeps_the_first_passages_and_says_so(
     huge, normal = f"{base}/cap/news/huge-witness-appeal", f"{base}/cap/news/normal"
     assert stored[huge] == CAP
     assert dropped[huge] >= 150  # at least one passage per witness paragraph beyond the cap
-    assert stored[normal] < CAP and dropped[normal] == 0
+    assert stored[normal] < CAP
+    assert dropped[normal] == 0
     kept = _rows(
         db,
         "SELECT p.text FROM passages p JOIN articles a ON a.id = p.article_id "
@@ -85,7 +86,8 @@ def test_an_article_over_the_passage_cap_keeps_the_first_passages_and_says_so(
     [(url, detail)] = _rows(
         db, "SELECT url, detail FROM crawl_errors WHERE reason = 'passages_capped'"
     )
-    assert url == huge and detail.startswith(f"kept {CAP} of {CAP + dropped[huge]} passages")
+    assert url == huge
+    assert detail.startswith(f"kept {CAP} of {CAP + dropped[huge]} passages")
     assert summary.sources[0].status == "ok"  # a capped article is a note, not a failure
     assert f"only the first {CAP} kept (crawl.max_passages_per_article)" in capfd.readouterr().err
 
@@ -157,11 +159,16 @@ def test_the_scoring_budget_stops_the_stage_and_the_run_says_so(tmp_path, monkey
             )
     monkeypatch.setattr(pcm.nightly, "SCORE_SLICE", 4)
     result = run_nightly(cfg, clock=lambda: NOW)
-    assert result.status == "partial" and result.exit_code == 3
-    assert result.counts["score"]["passages"] == 4 and result.counts["score"]["budget_spent"]
+    assert result.status == "partial"
+    assert result.exit_code == 3
+    assert result.counts["score"]["passages"] == 4
+    assert result.counts["score"]["budget_spent"]
     [(status, error, counts)] = _rows(cfg.db_path, "SELECT status, error, counts FROM runs")
-    assert status == "partial" and "schedule.score_budget_s (0.001 s)" in error
+    assert status == "partial"
+    assert "schedule.score_budget_s (0.001 s)" in error
     assert json.loads(counts)["score"]["budget_spent"] is True
+    from sentiment.confidence_model import load_model  # torch: only this (slow) test
+
     version = load_model(cfg.model).version
     with writer(cfg) as con:
         assert len(pending_passages(con, version)) == 8  # left for the next run

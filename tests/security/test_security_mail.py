@@ -16,10 +16,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from tlscerts import issue, make_ca, self_signed
 
+from core.config import Smtp, load_config
+from core.errors import ConfigError
 from pcm.cli import main
-from pcm.config import Smtp, load_config
-from pcm.digest import Digest, DigestSendError, send_digest
-from pcm.errors import ConfigError
+from pcm.digest_data import Digest
+from pcm.digest_send import DigestSendError, send_digest
 
 PASSWORD = "s3cret-relay-password"
 ENV = {"PCM_SMTP_PASSWORD": PASSWORD}
@@ -109,8 +110,10 @@ def test_starttls_to_a_self_signed_certificate_for_another_host_sends_no_passwor
             send_digest(_digest(), _smtp(port), environ=ENV)
     finally:
         controller.stop()
-    assert listener.logins == [] and listener.messages == []
-    assert PASSWORD not in str(err.value) and "\n" not in str(err.value)
+    assert listener.logins == []
+    assert listener.messages == []
+    assert PASSWORD not in str(err.value)
+    assert "\n" not in str(err.value)
 
 
 def test_starttls_to_a_trusted_certificate_for_another_name_is_refused(certs):
@@ -121,7 +124,8 @@ def test_starttls_to_a_trusted_certificate_for_another_name_is_refused(certs):
             send_digest(_digest(), _smtp(port, ca_file=str(certs["ca"].cert)), environ=ENV)
     finally:
         controller.stop()
-    assert listener.logins == [] and listener.messages == []
+    assert listener.logins == []
+    assert listener.messages == []
 
 
 def test_a_server_without_starttls_gets_no_password(certs):
@@ -133,7 +137,8 @@ def test_a_server_without_starttls_gets_no_password(certs):
             send_digest(_digest(), _smtp(port), environ=ENV)
     finally:
         controller.stop()
-    assert listener.logins == [] and listener.messages == []
+    assert listener.logins == []
+    assert listener.messages == []
 
 
 def test_implicit_tls_to_a_self_signed_certificate_is_refused(certs):
@@ -144,7 +149,8 @@ def test_implicit_tls_to_a_self_signed_certificate_is_refused(certs):
             send_digest(_digest(), _smtp(port, tls="implicit"), environ=ENV)
     finally:
         controller.stop()
-    assert listener.logins == [] and listener.messages == []
+    assert listener.logins == []
+    assert listener.messages == []
 
 
 @pytest.mark.parametrize("tls", ["starttls", "implicit"])
@@ -187,7 +193,9 @@ def test_credentials_over_plaintext_fail_config_validation(tmp_path, capsys, smt
     db = tmp_path / "w.duckdb"
     assert main(["init", "--config", str(config), "--db", str(db)]) != 0
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "digest.smtp" in err and "tls" in err
+    assert len(err.splitlines()) == 1
+    assert "digest.smtp" in err
+    assert "tls" in err
     assert not db.exists()
 
 

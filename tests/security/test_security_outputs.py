@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.config import load_config
+from core.errors import ConfigError
 from dashboard import widgets
-from dashboard.synthetic import build_fixture
+from demo.synthetic import build_fixture
 from pcm.cli import main
-from pcm.config import load_config
-from pcm.errors import ConfigError
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
 from warehouse.csvsafe import neutralise, neutralise_frame
-from warehouse.load import ArticleRecord, PassageRecord, store_article
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 HOSTILE_TITLES = [
@@ -54,9 +54,11 @@ def test_neutralise_cells():
     for title in HOSTILE_TITLES:
         assert neutralise(title) == "'" + title
     assert neutralise("Police praised") == "Police praised"
-    assert neutralise(-3) == -3 and neutralise(None) is None
+    assert neutralise(-3) == -3
+    assert neutralise(None) is None
     df = neutralise_frame(pd.DataFrame({"title": ["=1+1", "ok"], "net": [-0.5, 0.2]}))
-    assert df["title"].tolist() == ["'=1+1", "ok"] and df["net"].tolist() == [-0.5, 0.2]
+    assert df["title"].tolist() == ["'=1+1", "ok"]
+    assert df["net"].tolist() == [-0.5, 0.2]
 
 
 def test_export_csv_neutralises_formula_cells(tmp_path, capsys):
@@ -70,7 +72,8 @@ def test_export_csv_neutralises_formula_cells(tmp_path, capsys):
     assert [r["url"] for r in rows] == [f"https://a.example/{i}" for i in range(6)]
     with (out / "passages.csv").open(encoding="utf-8", newline="") as handle:
         texts = [r["text"] for r in csv.DictReader(handle)]
-    assert texts and all(t.startswith("'=cmd") for t in texts)
+    assert texts
+    assert all(t.startswith("'=cmd") for t in texts)
     # Parquet keeps the values exactly as stored
     assert main(["export", "--out", str(tmp_path / "pq"), *paths]) == 0
     con = duckdb.connect()
@@ -159,9 +162,12 @@ def test_invalid_article_pattern_is_refused_in_one_line(tmp_path, capsys):
     with pytest.raises(ConfigError) as caught:
         load_config(config, environ={})
     message = str(caught.value)
-    assert "sources.0.article_patterns" in message and "/story/([a-z]+" in message
+    assert "sources.0.article_patterns" in message
+    assert "/story/([a-z]+" in message
     assert "\n" not in message
     code = main(["crawl", "--config", str(config), "--db", str(tmp_path / "w.duckdb")])
     err = capsys.readouterr().err
-    assert code != 0 and err.count("\n") == 1 and "invalid regular expression" in err
+    assert code != 0
+    assert err.count("\n") == 1
+    assert "invalid regular expression" in err
     assert not (tmp_path / "w.duckdb").exists()

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import duckdb
 from warehouse_setup import fill, found_in, pcm, write_config
 
-from pcm.config import load_config
+from core.config import load_config
 from pcm.nightly import NightlyRun
+from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
-from warehouse.load import ArticleRecord, PassageRecord, store_article
 from warehouse.published import snapshot_path
 from warehouse.retention import purge_text
 from warehouse.rewrite import rewrite_path
@@ -43,7 +43,8 @@ def test_pcm_purge_leaves_no_purged_text_in_the_warehouse_or_its_snapshot(tmp_pa
         pass  # a published snapshot holds the texts too
     assert found_in(snapshot_path(db), texts) == 180
     code, out, _ = pcm(capsys, "purge", "--config", str(config), "--db", str(db))
-    assert code == 0 and out.startswith("removed the text of 180 passages in 60 articles")
+    assert code == 0
+    assert out.startswith("removed the text of 180 passages in 60 articles")
     assert "rewrote the warehouse file" in out
     leftovers = sorted(p.name for p in tmp_path.iterdir())
     assert leftovers == ["pcm.yaml", "w.duckdb", "w.duckdb.snapshot"]  # no .rewrite, no .wal
@@ -74,7 +75,8 @@ def test_nightly_retention_rewrites_the_file_when_it_purged(tmp_path):
     run = NightlyRun(load_config(config, str(db), environ={}))
     run._do_retention()
     counts = run.result.counts["retention"]
-    assert counts["passages_purged"] == 180 and len(counts["rewritten_bytes"]) == 2
+    assert counts["passages_purged"] == 180
+    assert len(counts["rewritten_bytes"]) == 2
     assert found_in(db, texts) == 0
 
 

@@ -75,21 +75,27 @@ def test_a_run_locked_out_leaves_a_journal_line_then_a_runs_row(site, capsys, qu
     finally:
         holder.kill()
         holder.wait()
-    assert code == 1 and out == "" and err.count("\n") == 1
-    assert err.startswith("pcm run: ") and "is locked by PID" in err
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("pcm run: ")
+    assert "is locked by PID" in err
     entries = runjournal.read(db)
     assert [e.event for e in entries] == [runjournal.FAILED]
     assert entries[0].error.startswith("the run could not start: ")
     # The dashboard warns from the journal before any run has written a row.
     fresh = {"last_status": "success", "last_run_at": pd.Timestamp("2020-01-01", tz="UTC")}
     shown = queries.with_journal(fresh, str(db), 3600)
-    assert shown["last_status"] == "failed" and "could not start" in shown["last_error"]
+    assert shown["last_status"] == "failed"
+    assert "could not start" in shown["last_error"]
     # The next run that can write folds it into `runs` and empties the journal.
     code, out, _ = pcm(capsys, "run", *args)
-    assert code == 0 and out.startswith("run 2 success")
+    assert code == 0
+    assert out.startswith("run 2 success")
     rows = _runs(db)
     assert [r[:2] for r in rows] == [(1, "failed"), (2, "success")]
-    assert rows[0][2].startswith("the run could not start: ") and "is locked by" in rows[0][2]
+    assert rows[0][2].startswith("the run could not start: ")
+    assert "is locked by" in rows[0][2]
     assert not runjournal.journal_path(db).exists()
     assert snapshot_path(db).is_file()  # the run published what analysts read
 
@@ -103,7 +109,8 @@ def test_a_run_killed_before_its_row_is_recorded_by_the_next(site, capsys, quick
     try:
         deadline = time.monotonic() + 30
         while not runjournal.journal_path(db).exists():  # waiting for the lock, journal written
-            assert time.monotonic() < deadline and child.poll() is None
+            assert time.monotonic() < deadline
+            assert child.poll() is None
             time.sleep(0.1)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
@@ -132,16 +139,20 @@ def test_an_outcome_that_cannot_be_written_is_kept_for_the_next_run(
         for holder in holders:
             holder.kill()
             holder.wait()
-    assert code == 1 and err.count("\n") == 1
-    assert err.startswith("pcm run: run 1 could not be recorded: ") and "is locked by" in err
+    assert code == 1
+    assert err.count("\n") == 1
+    assert err.startswith("pcm run: run 1 could not be recorded: ")
+    assert "is locked by" in err
     assert _runs(db) == [(1, "running", None)]
     (entry,) = runjournal.read(db)
-    assert entry.event == runjournal.UNRECORDED and entry.run_id == 1
+    assert entry.event == runjournal.UNRECORDED
+    assert entry.run_id == 1
     monkeypatch.setattr(NightlyRun, "_do_digest", lambda self: None)
     assert pcm(capsys, "run", *args)[0] == 0
     rows = _runs(db)
     assert [r[:2] for r in rows] == [(1, "failed"), (2, "success")]
-    assert "could not be recorded" in rows[0][2] and "its stages ended success" in rows[0][2]
+    assert "could not be recorded" in rows[0][2]
+    assert "its stages ended success" in rows[0][2]
 
 
 def test_a_snapshot_that_cannot_be_published_makes_the_run_partial(
@@ -154,11 +165,13 @@ def test_a_snapshot_that_cannot_be_published_makes_the_run_partial(
 
     monkeypatch.setattr("warehouse.connection.publish_snapshot", full_disk)
     code, _, err = pcm(capsys, "run", *args)
-    assert code == 3 and err.count("\n") == 1
+    assert code == 3
+    assert err.count("\n") == 1
     assert err.startswith("pcm run: partial: could not publish the snapshot of ")
     assert "No space left on device" in err
     ((run_id, status, error),) = _runs(db)
-    assert (run_id, status) == (1, "partial") and "previous snapshot" in error
+    assert (run_id, status) == (1, "partial")
+    assert "previous snapshot" in error
 
 
 def test_a_torn_journal_line_is_skipped(tmp_path):

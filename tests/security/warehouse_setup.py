@@ -6,10 +6,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from core.config import load_config
 from pcm.cli import main
-from pcm.config import load_config
+from warehouse.articles import ArticleRecord, PassageRecord, store_articles
 from warehouse.connection import writer
-from warehouse.load import ArticleRecord, PassageRecord, store_articles
 
 NOW = datetime.now(UTC)  # retention counts back from the real clock
 CONFIG = "force:\n  name: Test Constabulary\n"

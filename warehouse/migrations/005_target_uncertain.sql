@@ -1,4 +1,4 @@
--- Which force each scored passage is about (sentiment/force_target.py): force | other_force |
+-- Which force each scored passage is about (passages/force_target.py): force | other_force |
 -- national | none; NULL for passages scored before targets existed (read as force). Passages
 -- about another force or about all forces are left out of the configured force's views.
 ALTER TABLE scored_passages ADD COLUMN target VARCHAR;

@@ -3,7 +3,10 @@
 -- with analysts' corrections applied on top, for original (non-duplicate) articles only. An
 -- uncertain stance (withheld by the model) has label neutral and counts as score 0. While a
 -- new model is part-way through re-scoring, passages it has not reached yet keep the older
--- model's scores (see `model_version`). `passage_scores` keeps the configured force's rows.
+-- model's scores (see `model_version`). `voice` and `speaker` are the ones that model's run
+-- attributed (`scored_passages`), or the crawl-time ones in `passages` for passages scored
+-- before attribution was versioned; an analyst's voice correction wins over both.
+-- `passage_scores` keeps the configured force's rows.
 CREATE OR REPLACE VIEW passage_scores_all AS
 WITH latest_feedback AS (
     -- the newest correction per passage, field and topic
@@ -32,8 +35,9 @@ model_rows AS (
     JOIN passage_model AS pm USING (passage_id, model_version)
 ),
 targets AS (
-    -- the target force the newest model's run gave each passage (NULL before targets: force)
-    SELECT pm.passage_id, coalesce(sp.target, 'force') AS target
+    -- the target force the newest model's run gave each passage (NULL before targets: force),
+    -- and the voice and speaker it attributed (NULL before migration 006: see `passages`)
+    SELECT pm.passage_id, coalesce(sp.target, 'force') AS target, sp.voice, sp.speaker
     FROM passage_model AS pm
     LEFT JOIN scored_passages AS sp USING (passage_id, model_version)
 ),
@@ -86,7 +90,8 @@ kept AS (
 )
 SELECT k.passage_id, p.article_id, p.position, k.topic, k.label, k.score, t.target,
        k.p_positive, k.p_neutral, k.p_negative,
-       coalesce(v.new_value, p.voice) AS voice, p.speaker,
+       coalesce(v.new_value, t.voice, p.voice) AS voice,
+       CASE WHEN t.voice IS NULL THEN p.speaker ELSE t.speaker END AS speaker,
        k.corrected OR v.id IS NOT NULL AS corrected,
        k.model_version,
        a.source, a.source_kind, a.title, a.url, a.published_at,

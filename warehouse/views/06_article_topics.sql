@@ -1,6 +1,6 @@
 -- One row per (article, topic): the article-level stance over every voice, as defined once in
--- `article_topic_voices` (mean of passage scores; "mixed" when it has both positive and
--- negative passages and |mean| < 0.34).
+-- `article_topic_voices` (by passage labels: neutral under 30% polar passages; mixed when the
+-- rarer polarity has at least half as many passages as the commoner; else the commoner).
 CREATE OR REPLACE VIEW article_topics AS
 WITH every_voice AS (
     SELECT * EXCLUDE (voices)

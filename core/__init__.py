@@ -1,0 +1,1 @@
+"""The ground floor: config, errors and the vocabularies every layer shares."""

@@ -1,0 +1,120 @@
+"""The Overview page's queries: each topic's week against the weeks before, and its verdict."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+import pandas as pd
+
+from core.config import Alerts
+from core.vocabulary import TOPICS
+from dashboard.alerts_queries import alerts
+from dashboard.cache import cached, mem, named, numbered
+from dashboard.filters import Filters
+from warehouse import change_rule
+from warehouse.connection import reader
+
+logger = logging.getLogger(__name__)
+
+WEEK_DAYS = 7
+BASELINE_WEEKS = 4
+STEADY = 0.05  # a change in net score smaller than this is shown as "steady"
+
+
+@cached
+def overview(db_path: str, version: str, f: Filters) -> pd.DataFrame:
+    """One row per topic: this week's net score against the previous four weeks.
+
+    "This week" is the 7 days ending at `f.end`; the baseline the 28 days before it. The date
+    filter's start is not used here. Topics with no passages still get a row (NaN scores).
+
+    Returns:
+        Columns topic, passages, articles, net, se, negative, baseline, baseline_passages, delta,
+        trend (improving|worsening|steady|new|no data), alerts, alert_text; sorted with what needs
+        attention first (an alert, then the biggest fall, then the lowest score).
+    """
+    week_start = f.end - timedelta(days=WEEK_DAYS - 1)
+    base_start = week_start - timedelta(days=WEEK_DAYS * BASELINE_WEEKS)
+    cond, params = f.where(start=base_start)
+    scores = mem(
+        db_path,
+        version,
+        f"""
+        WITH s AS (
+            SELECT topic,
+                   count(*) FILTER (WHERE day >= $week) AS passages,
+                   count(DISTINCT article_id) FILTER (WHERE day >= $week) AS articles,
+                   avg(score) FILTER (WHERE day >= $week) AS net,
+                   stddev_samp(score) FILTER (WHERE day >= $week)
+                       / sqrt(count(*) FILTER (WHERE day >= $week)) AS se,
+                   count(*) FILTER (WHERE day >= $week AND label = 'negative') AS negative,
+                   avg(score) FILTER (WHERE day < $week) AS baseline,
+                   count(*) FILTER (WHERE day < $week) AS baseline_passages
+            FROM passage_scores
+            WHERE {numbered(cond, len(params))}
+            GROUP BY topic
+        ), t AS (SELECT unnest($topics::VARCHAR[]) AS topic)
+        SELECT t.topic, coalesce(s.passages, 0) AS passages, coalesce(s.articles, 0) AS articles,
+               s.net, s.se, coalesce(s.negative, 0) AS negative, s.baseline,
+               coalesce(s.baseline_passages, 0) AS baseline_passages,
+               s.net - s.baseline AS delta,
+               CASE WHEN s.net IS NULL THEN 'no data'
+                    WHEN s.baseline IS NULL THEN 'new'
+                    WHEN s.net - s.baseline <= -$steady THEN 'worsening'
+                    WHEN s.net - s.baseline >= $steady THEN 'improving'
+                    ELSE 'steady' END AS trend
+        FROM t LEFT JOIN s USING (topic)
+    """,
+        named(params, week=week_start, topics=list(f.topics or TOPICS), steady=STEADY),
+    )
+    week_alerts = alerts(db_path, version, week_start, f.end, f.topics)
+    counts = (
+        week_alerts.groupby("topic").agg(
+            alerts=("id", "size"), alert_text=("explanation", " ".join)
+        )
+        if not week_alerts.empty
+        else pd.DataFrame({"alerts": [], "alert_text": []}, index=pd.Index([], name="topic"))
+    )
+    out = scores.merge(counts, how="left", left_on="topic", right_index=True)
+    out["alerts"] = out["alerts"].fillna(0).astype(int)
+    out["attention"] = out["alerts"] > 0
+    out = out.sort_values(
+        ["attention", "delta", "net", "topic"],
+        ascending=[False, True, True, True],
+        na_position="last",
+    )
+    return out.drop(columns="attention").reset_index(drop=True)
+
+
+@cached
+def topic_changes(
+    db_path: str,
+    version: str,
+    as_of: date,
+    external_only: bool,
+    min_stories: int,
+    baseline_days: int,
+) -> pd.DataFrame:
+    """Each topic's verdict for the week ending `as_of`, read from the `topic_change` view (the
+    rule the digest and the alerts read too; warehouse/change_rule.py).
+
+    Args:
+        db_path: the warehouse file.
+        version: the data version (the cache key).
+        as_of: the week's last day.
+        external_only: voices outside the force only, else every voice.
+        min_stories: the config's alerts.min_stories.
+        baseline_days: the config's alerts.baseline_days.
+
+    Returns:
+        One row per topic with stories in the week or its baseline; the columns of
+        `change_rule.TopicChange`.
+    """
+    settings = Alerts(min_stories=min_stories, baseline_days=baseline_days)
+    with reader(db_path, published=True) as con:
+        found = change_rule.topic_changes(
+            con, settings, as_of, "external" if external_only else "all"
+        )
+    columns = list(change_rule.TopicChange.__dataclass_fields__)
+    return pd.DataFrame([vars(c) for c in found.values()], columns=columns)

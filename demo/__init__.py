@@ -1,0 +1,1 @@
+"""Demo and benchmark data: the fictional sample site and the synthetic warehouses."""

@@ -1,0 +1,1 @@
+"""The passage layer: segmentation, speakers, voice, target force and page furniture."""

@@ -1,0 +1,187 @@
+"""Voice rules over an article's structure: headlines, reported findings, the publisher's narration.
+
+The speech rules (`passages.voice.attribute`) read one passage at a time. These rules run
+after them over the whole article and only ever re-voice narration (`media`), except for the
+headline, which is the journalist's unless it attributes its claim:
+- a headline is media unless it reports a finding ("... rated inadequate by inspectors",
+  "watchdog finds ...") or carries a speech verb ("chief constable admits ...");
+- narration that reports the findings of an inspection, a watchdog or its report, without a
+  quote, is the inspectorate's ("The force was graded good for ...", "Inspectors found ...");
+- on a statement page (a force's newsroom, a commissioner's office, an inspectorate), the
+  remaining narration is the publisher's, and so are people it quotes by name alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+logger = logging.getLogger(__name__)
+
+MEDIA = "media"
+INSPECTORATE = "inspectorate"
+# Source kinds whose pages are written by the body they belong to.
+PUBLISHER_VOICE = {
+    "force_statement": "force",
+    "pcc_statement": "pcc",
+    "inspectorate": "inspectorate",
+}
+HEADLINE_MAX_WORDS = 25
+_BODY = (
+    r"(?:inspectors?|inspectorate|hmic\w*|hmics|hmi|watchdogs?|iopc|ipcc|ombudsman|pirc|"
+    r"inspectors of constabulary|inspector of constabulary)"
+)
+_FINDING_VERB = (
+    r"(?:found|finds|find|rated|rates|graded|grades|judged|judges|concluded|concludes|"
+    r"identified|identifies|highlighted|highlights|praised|praises|criticised|criticises|"
+    r"criticized|warned|warns|noted|notes|raised|raises|recommended|recommends|singled out|"
+    r"described|describes|branded|brands|discharged|removed|published|publishes|unveiled|"
+    r"gave|awarded|congratulated|congratulates|assessed|inspected|reported|reports|"
+    r"acknowledged|acknowledges|welcomed|welcomes|commended|commends|revealed|reveals)"
+)
+_GRADE = (
+    r"(?:outstanding|good|adequate|inadequate|requires? improvement|requiring improvement|"
+    r"failing|poor)"
+)
+FINDING = re.compile(
+    "|".join(
+        (
+            # "Inspectors found ...", "HMICFRS has removed the force from ...", "the watchdog said"
+            # (the body's full name may run on: "of Constabulary and Fire & Rescue Services
+            # (HMICFRS) has removed ...")
+            rf"\b{_BODY}\b(?:\s+[\w&()’']+){{0,10}}?\s+(?:(?:has|have|had|also|was|were)\s+)?"
+            rf"{_FINDING_VERB}\b",
+            # "... rated 'outstanding' by Government inspectors", "given ... by the watchdog"
+            rf"\b(?:rated|graded|judged|branded|assessed|found|praised|criticised|commended|"
+            rf"described|given|awarded|placed|put|moved|removed|escalated)\b[^.;:]{{0,90}}?"
+            rf"\bby\s+(?:\w+[’'ʼ]?\s+){{0,4}}?{_BODY}",
+            # "..., says HMIC report", "warns the watchdog"
+            rf"\b(?:says?|said|finds?|found|warns?|warned)\s+(?:\w+\s+){{0,2}}?{_BODY}\b",
+            # "The force was graded good", "rated as 'requires improvement'"
+            rf"\b(?:rated|graded|judged|assessed)\s+(?:as\s+|to\s+be\s+)?['‘“\"]?{_GRADE}\b",
+            # "two good grades from His Majesty's Inspectorate"
+            rf"\b(?:grades?|ratings?|rated|verdict|judgement)\b[^.;:]{{0,60}}?\bfrom\s+"
+            rf"(?:\w+[’'ʼ]?s?\s+){{0,4}}?{_BODY}",
+            # "Among the areas praised by inspectors", "the areas for improvement identified"
+            r"\b(?:areas? (?:for|of|requiring) improvement|causes? (?:of|for) concern|"
+            r"enhanced monitoring|engage (?:stage|phase|process)|special measures|"
+            r"peel (?:inspection|report|assessment))\b",
+        )
+    ),
+    re.IGNORECASE,
+)
+# "a damning report has found", "the inspection report said": a document's findings, the
+# inspectorate's only in an article that names an inspectorate or a watchdog.
+DOCUMENT_FINDING = re.compile(
+    r"\b(?:the|a|an|its|this|their)\s+(?:\w+\s+){0,2}?(?:report|inspection|review|"
+    r"findings|peel assessment|peel|study)\b(?:\s+\w+){0,3}?\s+(?:(?:has|have|also)\s+)?"
+    r"(?:found|finds|said|says|concluded|concludes|identified|highlighted|rated|graded|"
+    r"praised|criticised|revealed|reveals|warned|warns|noted|notes|described|recommended|"
+    r"calls? on|called on)\b",
+    re.IGNORECASE,
+)
+WATCHDOG = re.compile(rf"\b{_BODY}\b", re.IGNORECASE)
+# A report by someone who is not a watchdog ("a report by the ethics panel") is theirs.
+OTHER_OWNER = re.compile(
+    r"\b(?:report|review|study|survey)\s+(?:by|from|for)\s+(?:the\s+)?(?!" + _BODY + r")\w+",
+    re.IGNORECASE,
+)
+# Headline verbs that attribute the claim to the headline's subject.
+HEADLINE_SPEECH = re.compile(
+    r"\b(?:says?|said|warns?|admits?|claims?|calls? for|urges?|vows?|insists?|slams?|"
+    r"hits? back|defends?|welcomes?|apologi[sz]es?|pledges?|promises?|denies|deny|reveals?|"
+    r"responds?|rejects?|accuses?|blames?|backs?|praises?|criticises?|condemns?|"
+    r"questions?|demands?|tells?|told)\b",
+    re.IGNORECASE,
+)
+QUOTED_GRADE = re.compile(rf"['‘“\"]\s*{_GRADE}\b", re.IGNORECASE)
+TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+QUOTE_MARKS = re.compile(r"[“”\"]")
+# A speaker known only by name ("Mike Harrison"), with no role that makes them the public.
+BARE_NAME = re.compile(r"^[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}$")
+
+
+def is_headline(text: str) -> bool:
+    """True when a first paragraph reads as a headline: short, with no closing full stop."""
+    words = text.split()
+    return 0 < len(words) <= HEADLINE_MAX_WORDS and not TERMINAL.search(text.strip())
+
+
+def reports_finding(text: str, watchdog_article: bool = False) -> bool:
+    """True when narration reports an inspection's or a watchdog's findings.
+
+    Args:
+        text: a passage of narration.
+        watchdog_article: the article names an inspectorate or a watchdog, so "the report
+            found" is theirs (elsewhere a report is the journalist's source).
+    """
+    if OTHER_OWNER.search(text):
+        return False
+    return bool(FINDING.search(text)) or (watchdog_article and bool(DOCUMENT_FINDING.search(text)))
+
+
+def headline_voice(text: str, rule_voice: str, watchdog_article: bool = False) -> str:
+    """The voice of a headline: a finding is the inspectorate's; a speech verb keeps the rules'
+    voice; anything else ("Police chiefs praised as ...") is the journalist's."""
+    if reports_finding(text, watchdog_article) or QUOTED_GRADE.search(text):
+        return INSPECTORATE
+    if rule_voice != MEDIA and HEADLINE_SPEECH.search(text):
+        return rule_voice
+    return MEDIA
+
+
+def refine_voices(segments: list, source_kind: str | None = None, headline: bool = False) -> list:
+    """Apply the article-structure rules to attributed segments.
+
+    Args:
+        segments: `passages.segment.Segment`s of one article, in order.
+        source_kind: the source's kind (`force_statement`, `pcc_statement`, `inspectorate`,
+            `local_news`, `national_news`) or None when unknown.
+        headline: the first paragraph is the article's headline.
+
+    Returns:
+        The segments with narration re-voiced where a rule applies (others unchanged).
+    """
+    publisher = PUBLISHER_VOICE.get(source_kind or "")
+    watchdog = any(WATCHDOG.search(seg.text) for seg in segments)
+    out = []
+    for seg in segments:
+        voice, speaker = seg.voice, seg.speaker
+        if headline and seg.paragraph == 0:
+            voice = headline_voice(seg.text, voice, watchdog)
+            speaker = speaker if voice == seg.voice else None
+        elif voice == MEDIA and reports_finding(seg.text, watchdog):
+            voice = INSPECTORATE
+        elif (
+            voice == "force"
+            and not BARE_NAME.match(speaker or "")
+            and not QUOTE_MARKS.search(seg.text)
+            and FINDING.search(seg.text)
+        ):
+            # "Durham Constabulary has been rated outstanding by inspectors": the force is the
+            # subject, the judgement is the inspectorate's (a named officer's words stay theirs)
+            voice, speaker = INSPECTORATE, None
+        if publisher and (voice == MEDIA or (voice == "public" and BARE_NAME.match(speaker or ""))):
+            # the publisher's narration, and the people it quotes by name alone: a force's
+            # newsroom quotes its officers and its federation, not passers-by, by bare name
+            voice = publisher
+        if (voice, speaker) != (seg.voice, seg.speaker):
+            seg = replace(seg, voice=voice, speaker=speaker)
+        out.append(seg)
+    return out
+
+
+def split_title(text: str) -> tuple[str | None, str]:
+    """(headline, text) of a plain-text document whose first line reads as a headline.
+
+    The first line is the title when it is short, has no closing full stop and more text
+    follows; the text is returned unchanged (the headline stays its first paragraph, to be
+    scored as a headline).
+    """
+    stripped = text.lstrip("\ufeff").strip()
+    first, _, rest = stripped.partition("\n")
+    first = first.strip()
+    if rest.strip() and is_headline(first):
+        return first, stripped
+    return None, text

@@ -1,0 +1,170 @@
+"""The subject of a speech verb: where it starts and ends, and subjects that are not voices.
+
+"Det Insp Jo Obi, who led the operation, said" has the subject "Det Insp Jo Obi"; "Four in ten
+residents said" is a statistic, "the judge said" a court, "a survey found" a document: the
+journalist reports those in their own voice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from passages.names import NAME, PRONOUN, TITLES
+from passages.speech_patterns import REPORTED_LEAD, REPORTED_VERB, VERB
+
+# A verb inside a would-be subject means the speech verb belongs to a later clause.
+SUBJECT_HAS_VERB = re.compile(
+    r"\b(?:was|were|is|are|has|have|had|will|what|in what|when|"
+    r"if|because|after|before)\b",
+    re.IGNORECASE,
+)
+DATA_WORDS = re.compile(
+    r"\b(?:figures|data|statistics|survey|research|analysis|records|"
+    r"numbers|study|poll)\b",
+    re.IGNORECASE,
+)
+PERCENT = re.compile(r"\b(?:per cent|percent)\b|%")
+BARE_SPOKESPERSON = re.compile(
+    r"^(?:a|the|one|another)\s+spokes(?:person|man|woman)$", re.IGNORECASE
+)
+# "The force was graded inadequate …": the judgement is the inspectorate's.
+INSPECTED = re.compile(
+    r"\b(?:was|were|is|are|has been|have been)\s+(?:graded|rated|judged|assessed)\s+"
+    r"(?:as\s+|to\s+)?(?:outstanding|good|adequate|inadequate|requires? improvement|"
+    r"requiring improvement)\b",
+    re.IGNORECASE,
+)
+# "The force was rated inadequate", "A man was found": passive, nobody is speaking.
+PASSIVE = re.compile(
+    r"\b(?:was|were|is|are|be|been|being|has been|had been|who|which|that|to)\s*$", re.IGNORECASE
+)
+# "…, his office said." / "…, the commissionerʼs office said.": the office of an official.
+OFFICE = re.compile(r"^(?:his|her|their|the commissioner[ʼ’']s)\s+office$", re.IGNORECASE)
+# Courts, juries, tribunals, inquests and misconduct panels: reported as narration. A judge,
+# magistrate, sheriff or coroner who speaks is a public official (`voice_roles`: government).
+COURT = re.compile(
+    r"\b(?:court|courts|jury|jurors|tribunal|inquest|misconduct panel|misconduct hearing|"
+    r"disciplinary panel|disciplinary hearing)\b",
+    re.IGNORECASE,
+)
+# A document or study as the subject ("A survey for the commissioner found", "a post-mortem
+# examination found", "a report to the police and crime panel"): the journalist's source.
+THING_SUBJECT = re.compile(
+    r"^(?:(?:a|an|one|another)\s+(?:[\w\-]+\s+){0,3}?(?:survey|poll|study|review|report|paper|"
+    r"examination|audit|analysis|evaluation|consultation|investigation|inquiry|chart|document)|"
+    r"the\s+(?:[\w\-'’]+\s+){0,3}?(?:survey|poll|study|code|act|guidance|policy|law|rules|"
+    r"legislation|chart))\b",
+    re.IGNORECASE,
+)
+# A document cited with "according to": the force's own report is still the journalist's source.
+DOCUMENT = re.compile(
+    r"\b(?:report|survey|review|poll|study|chart|document|plan|paper|minutes)\b", re.IGNORECASE
+)
+# "Four in ten residents who …", "Fewer than half of the women …": a statistic, not a voice.
+QUANTITY = re.compile(
+    r"^(?:(?:fewer|more|less) than\b|(?:almost|nearly|over|under|about|around|just)\s+"
+    r"(?:half|a third|a quarter|\w+ in \w+)\b|(?:half|a third|a quarter|most|none|\w+ per cent)"
+    r"\s+of\b|\w+ in (?:ten|five|four|three|\d+)\b|\d[\d,.]*\s+of\b)",
+    re.IGNORECASE,
+)
+# "figures published by the IOPC", "figures from its professional standards department".
+SOURCE_OWNER = re.compile(r"\b(?:published by|produced by|from|by)\s+(?P<owner>.+)$", re.I)
+# Who may own the figures or the document a passage cites: the force, its commissioner and the
+# inspectorate speak through their own figures; Home Office figures are the journalist's source.
+SOURCE_VOICES = ("force", "pcc", "inspectorate")
+# "Fewer than half of the residents surveyed by the commissionerʼs office said …".
+SURVEYED_BY = re.compile(
+    r"\b(?:surveyed|questioned|polled|interviewed)\s+(?:for|by)\s+(?P<owner>.+)$"
+)
+# A sentence whose subject acts: "The commissioner will chair ...", "Inspectors examined ...".
+ACTOR = re.compile(
+    r"^(?P<sp>(?:[\w'ʼ’\-£]+\s+){0,6}?[\w'ʼ’\-]+(?:,\s[^,]{2,60},)?)\s+"
+    r"(?=(?:has|have|had|will|would|can|could|is|are|was|were|did|does|do|should|must|may|"
+    r"might|also|today|yesterday|[a-z]+ed|[a-z]+es|[a-z]+s)\b)",
+    re.IGNORECASE,
+)
+# "… was heckled", "… has been named": the subject is acted upon, not acting.
+PASSIVE_AFTER = re.compile(
+    r"\s*(?:(?:was|were|is|are|has been|have been|had been|is being|was being|are being|"
+    r"were being|will be|"
+    r"could be|would be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ld|ht|nt|ung)\b|(?:has|have|had) been\b)",
+    re.IGNORECASE,
+)
+# Institutions that are narration when they act without speaking: "The police and crime panel
+# will meet …", "Eastmere County Council has approved plans …".
+ACTOR_NOT_A_VOICE = re.compile(
+    r"\b(?:panel|council|committee|parliament|lords|commons)\b", re.IGNORECASE
+)
+# "Residents of Thornby can now report …": people described by where they live are who the
+# news is about, not a group acting.
+ACTOR_POPULATION = re.compile(r"^(?:the\s+)?[\w'ʼ’\-]+\s+of\b", re.IGNORECASE)
+RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|whose)\b[^,]*(?:,|$)")
+
+
+def trim_subject(sp: str) -> str:
+    """The speaker part of a subject: drop leading clauses ("and", "but", "yesterday, ")."""
+    sp = sp.strip()
+    # Keep only the last clause before the verb unless it is an appositive ("X, a resident,",
+    # "X, long a critic of the force,", "Jane Smith, 81,"): an appositive ends with a comma.
+    appositive = sp.endswith(",")
+    parts = [p.strip() for p in sp.split(",") if p.strip()]
+    if len(parts) >= 2 and NAME.fullmatch(parts[-1]) and TITLES.search(parts[-2]):
+        # "Chief Constable of South Wales Police, Matt Jukes": the role names the speaker
+        return ", ".join(parts[-2:])
+    if (
+        len(parts) >= 2
+        and not appositive
+        and not re.match(r"^(?:a|an|the|who|whose|which|\d{1,3})\b", parts[-1], re.I)
+    ):
+        sp = parts[-1]
+    elif len(parts) >= 2 and not appositive and re.match(r"^which\s+\S", parts[-1], re.I):
+        sp = parts[-1][6:]  # "…, which Supt Smith said showed …"
+    elif len(parts) >= 2:
+        sp = ", ".join(parts[-2:])
+    sp = re.sub(r"^(?:and|but|so|then|while|as|which|who)\s+", "", sp, flags=re.IGNORECASE)
+    last = sp.split()[-1:] if sp.strip() else []
+    if last and PRONOUN.match(last[0]) and len(sp.split()) > 1 and not sp.endswith(","):
+        sp = last[0]  # "a figure he called “…”": the pronoun is the speaker
+    return sp
+
+
+def reported_subjects(outside: str) -> list[str]:
+    """Subjects of a speech verb at the start of a sentence ("In a statement, the force")."""
+    lead = REPORTED_LEAD.match(outside)
+    body = outside[lead.end() :] if lead else outside
+    out = []
+    relative = False  # the verb so far was inside "A woman who complained …"
+    for m in REPORTED_VERB.finditer(body):
+        sp = body[: m.start()]
+        limit = 20 if relative else 12
+        # "Det Insp Richard Weber, who led the week of action, said": the relative clause
+        # does not count towards the subject's length
+        length = len(RELATIVE_CLAUSE.sub(" ", sp).split())
+        if not sp.strip() or length > limit or re.search(r"[.!?;:“”\"]", sp):
+            break
+        if re.search(r"\b(?:who|that)\s*$", sp) and len(sp.split()) <= 7:
+            relative = True
+            continue
+        core = re.sub(r"\b(?:who|whose|which|that)\b.*", "", appositive_free(trim_subject(sp)))
+        if SUBJECT_HAS_VERB.search(core):
+            continue
+        out.append(sp)
+        break
+    return out
+
+
+def clause_not_subject(sp: str) -> bool:
+    """True when a would-be subject holds a verb of its own, so it is a clause, not a speaker."""
+    core = subject_core(sp)
+    return bool(SUBJECT_HAS_VERB.search(core) or re.search(rf"\b{VERB}\b", core, re.I))
+
+
+def subject_core(sp: str) -> str:
+    """A subject without its appositives and relative clauses ("Jo Obi, 81, who …" -> "Jo Obi")."""
+    core = re.sub(r"\b(?:who|whose|which|that)\b.*", "", appositive_free(sp.strip() + " "))
+    return re.sub(r"\s+", " ", core).strip(" ,")
+
+
+def appositive_free(sp: str) -> str:
+    """A phrase with its comma-enclosed appositives blanked ("Jo Obi, 81, said": "Jo Obi said")."""
+    return re.sub(r",[^,]*,", " ", sp)

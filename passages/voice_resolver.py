@@ -1,0 +1,302 @@
+"""From a speaker phrase to a voice: configured people and aliases first, then role words.
+
+`VoiceResolver` holds one article's configuration (the force's people and names);
+`SpeechContext` is what the speech rules remember while they walk through the article.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from passages.names import (
+    INDEFINITE,
+    PRONOUN,
+    TITLE_AT_END,
+    looks_like_person,
+    names_in,
+    norm_name,
+    person_names,
+    strip_titles,
+)
+from passages.voice_roles import ACTOR_PUBLIC, INSTITUTIONS, NOT_A_VOICE, OTHER_FORCE, ROLE_PATTERNS
+
+logger = logging.getLogger(__name__)
+
+# Minimum rapidfuzz ratio (0-100) for a name in the text to count as a configured person.
+# 85 lets "Sandford" match "Sanford" and "Orpen Smellie" match "Orpen-Smellie" but keeps
+# "Smith" and "Smyth" apart only when a full name is given (surnames are stricter: 88).
+FULL_NAME_MIN_RATIO = 85
+SURNAME_MIN_RATIO = 88
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """A configured person: the canonical name, other spellings and their voice."""
+
+    name: str
+    voice: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class SpeechContext:
+    """What the attribution rules remember while walking through one article."""
+
+    last_voice: str | None = None
+    last_speaker: str | None = None
+    # The person most recently named with a known voice, in speech or narration: "he" / "she".
+    last_person: tuple[str, str] | None = None
+    # Names seen with a role earlier in the article: surname (lower case) -> (voice, full name).
+    introduced: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+class VoiceResolver:
+    """Turns a speaker phrase ("Chief Constable Paul Sanford", "a resident") into a voice.
+
+    Args:
+        people: configured people (`core.config.Person` or `KnownPerson`): name, role, aliases.
+        force_aliases: names of the force ("Norfolk Constabulary", "Norfolk Police").
+    """
+
+    def __init__(self, people: Iterable, force_aliases: Iterable[str]):
+        self.people = [
+            KnownPerson(
+                p.name,
+                getattr(p, "role", None) or getattr(p, "voice", None) or "public",
+                tuple(getattr(p, "aliases", ()) or ()),
+            )
+            for p in people
+        ]
+        self.force_aliases = [a for a in force_aliases if a]
+        self._alias_rx = (
+            re.compile(
+                "|".join(re.escape(a) for a in sorted(self.force_aliases, key=len, reverse=True)),
+                re.IGNORECASE,
+            )
+            if self.force_aliases
+            else None
+        )
+        self._full: list[tuple[str, KnownPerson]] = []
+        self._surnames: list[tuple[str, KnownPerson]] = []
+        for person in self.people:
+            for spelling in (person.name, *person.aliases):
+                clean = norm_name(spelling)
+                if not clean:
+                    continue
+                self._full.append((clean, person))
+                words = clean.split()
+                self._surnames.append((words[-1], person))
+                if len(words) > 2:  # "Orpen Smellie" for "Giles Orpen-Smellie"
+                    self._full.append((" ".join(words[1:]), person))
+
+    def match_person(self, name: str) -> KnownPerson | None:
+        """The configured person a name in the text refers to, tolerating misspellings.
+
+        Args:
+            name: a name as printed ("Paul Sandford", "Mr Sanford", "Orpen Smellie").
+
+        Returns:
+            The best matching `KnownPerson`, or None when nobody is close enough.
+        """
+        clean = norm_name(name)
+        if not clean:
+            return None
+        best, best_score = None, 0.0
+        if " " in clean:
+            for spelling, person in self._full:
+                score = fuzz.ratio(clean, spelling)
+                if score > best_score:
+                    best, best_score = person, score
+            if best_score >= FULL_NAME_MIN_RATIO:
+                return best
+            clean = clean.split()[-1]
+            best, best_score = None, 0.0
+        for surname, person in self._surnames:
+            score = fuzz.ratio(clean, surname)
+            if score > best_score:
+                best, best_score = person, score
+        return best if best_score >= SURNAME_MIN_RATIO else None
+
+    def role_voice(self, phrase: str) -> str | None:
+        """The voice that role words in a phrase point to ("a resident" -> public), or None."""
+        phrase = phrase.replace("ʼ", "'")  # "the forceʼs" (see APOSTROPHE) is "the force's"
+        other = OTHER_FORCE.search(phrase)
+        if other and self.force_aliases and not (self._alias_rx and self._alias_rx.search(phrase)):
+            return None  # another force ("Northmarsh Constabulary") is not our force's voice
+        if self._alias_rx and self._alias_rx.search(phrase):
+            # "a spokesperson for Norfolk Police", but not "criticised Norfolk Police".
+            for voice, rx in ROLE_PATTERNS[:INSTITUTIONS]:
+                hit = rx.search(phrase)
+                if hit and not self._alias_rx.search(hit.group(0)):
+                    alias = self._alias_rx.search(phrase)
+                    # "a spokesperson for Norfolk Police" (the role comes first) or
+                    # "Norfolk Police and Crime Commissioner" (the role runs on from the name)
+                    if alias and (hit.start() < alias.start() or hit.start() <= alias.end() + 1):
+                        return voice
+            return "force"
+        for voice, rx in ROLE_PATTERNS:
+            if rx.search(phrase):
+                return voice
+        return None
+
+    def first_role(self, text: str) -> str | None:
+        """The voice of the earliest person or role named in a text, or None."""
+        text = text.replace("ʼ", "'")
+        best: tuple[int, str] | None = None
+        for name in names_in(text):
+            person = self.match_person(name)
+            if person:
+                pos = text.find(name)
+                best = (pos, person.voice) if best is None or pos < best[0] else best
+                break
+        for voice, rx in ROLE_PATTERNS:
+            m = rx.search(text)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), voice)
+        return best[1] if best else None
+
+    def resolve(
+        self,
+        phrase: str,
+        ctx: SpeechContext | None = None,
+        strict: bool = False,
+        actor: bool = False,
+    ) -> tuple[str, str | None] | None:
+        """Resolve a speaker phrase to (voice, speaker name).
+
+        Args:
+            phrase: the words naming the speaker, with any appositive ("Jane Smith, a resident").
+            ctx: the article's memory (earlier speakers and introduced names), updated in place.
+            strict: only a configured person or a role word counts (not any capitalised name).
+            actor: the phrase is a sentence's subject rather than a speaker: generic police
+                words and private individuals ("a man") do not count, only people and roles
+                that speak for an institution or a community.
+
+        Returns:
+            (voice, speaker) or None when the phrase names nobody recognisable.
+        """
+        ctx = ctx or SpeechContext()
+        phrase = phrase.strip(" ,.;:\"“”‘’'")
+        if not phrase:
+            return None
+        if PRONOUN.match(phrase):
+            return _pronoun_speaker(phrase, ctx)
+        names = names_in(phrase)
+        known = self._configured_person(names, ctx)
+        if known:
+            return known
+        role = self.role_voice(phrase)
+        if actor:
+            return _actor_voice(phrase, role)
+        named = self._named_speaker(names, phrase, role, ctx, strict)
+        if named:
+            return named
+        if role:
+            return role, speaker_phrase(phrase)
+        if not strict and INDEFINITE.match(phrase) and not NOT_A_VOICE.search(phrase):
+            return "public", speaker_phrase(phrase)  # "a nurse from Kingsmere", "one commenter"
+        return None
+
+    def _configured_person(self, names: list[str], ctx: SpeechContext) -> tuple[str, str] | None:
+        """The first name in a phrase that is a configured person, remembered for "he said"."""
+        for name in names:
+            person = self.match_person(name)
+            if person:
+                self._remember(ctx, person.name, person.voice)
+                return person.voice, person.name
+        return None
+
+    def _named_speaker(
+        self, names: list[str], phrase: str, role: str | None, ctx: SpeechContext, strict: bool
+    ) -> tuple[str, str] | None:
+        """A person named in the phrase: with the phrase's role, introduced earlier in the
+        article ("Sir Graham said"), or, when not strict, a private individual by name alone."""
+        for name in person_names(names, phrase):
+            if self._alias_rx and self._alias_rx.fullmatch(name):
+                continue
+            surname = name.split()[-1].lower()
+            if role is None and surname in ctx.introduced:
+                voice, full = ctx.introduced[surname]
+                return voice, full
+            found: str | None = role
+            if found is None and not strict and looks_like_person(name):
+                found = "public"  # a named private individual with no title or role
+            if found:
+                words = name.split()
+                while len(words) > 2 and self.role_voice(words[0]):
+                    words = words[1:]  # "Pensioner Edith Marlow" -> "Edith Marlow"
+                speaker = " ".join(words)
+                self._remember(ctx, speaker, found)
+                return found, speaker
+        return None
+
+    def note_mentions(self, text: str, ctx: SpeechContext) -> None:
+        """Remember people named in narration, so a later "he said" can find them."""
+        for name in names_in(text):
+            person = self.match_person(name)
+            if person:
+                self._remember(ctx, person.name, person.voice)
+                continue
+            at = text.find(name)
+            before = TITLE_AT_END.search(text[max(0, at - 40) : at]) if at > 0 else None
+            if before and " " in name:
+                voice = self.role_voice(before.group(0) + name)
+                if voice:
+                    self._remember(ctx, strip_titles(name), voice)
+
+    def note_others(self, text: str, ctx: SpeechContext) -> None:
+        """Remember people introduced with a role anywhere in a passage, speaker or not
+        ("... asked Police and Crime Commissioner Sir Graham Bright ..."), so that a later
+        "Sir Graham said" finds them. Names already known and the last speaker are kept."""
+        text = text.replace("ʼ", "'")
+        for name in names_in(text):
+            at = text.find(name)
+            for person in person_names([name], text):
+                surname = person.split()[-1].lower()
+                if len(person.split()) < 2 or surname in ctx.introduced:
+                    continue
+                window = " ".join(text[max(0, at - 80) : at].split()[-6:]) + " " + name
+                voice = self.role_voice(window)
+                if voice:
+                    ctx.introduced[surname] = (voice, person)
+                    first = person.split()[0]
+                    if re.search(rf"\b(?:Sir|Dame)\s+{re.escape(first)}\b", text):
+                        # "Sir Graham Bright" is "Sir Graham" later on
+                        ctx.introduced.setdefault(person.split()[0].lower(), (voice, person))
+
+    @staticmethod
+    def _remember(ctx: SpeechContext, name: str, voice: str) -> None:
+        parts = name.split()
+        if parts:
+            ctx.introduced[parts[-1].lower()] = (voice, name)
+            ctx.last_person = (voice, name)
+
+
+def _pronoun_speaker(phrase: str, ctx: SpeechContext) -> tuple[str, str | None] | None:
+    """A pronoun speaker: "he", "she" or "I" is the last person named, others the last speaker."""
+    if phrase.lower() in ("he", "she", "i") and ctx.last_person:
+        return ctx.last_person
+    if ctx.last_voice:
+        return ctx.last_voice, ctx.last_speaker
+    return None
+
+
+def _actor_voice(phrase: str, role: str | None) -> tuple[str, str] | None:
+    """The voice of a sentence's subject: a role that speaks for an institution or a community
+    ("the commissioner", "residents"), never generic police words or a private individual."""
+    if role == "force" or (role == "public" and not ACTOR_PUBLIC.search(phrase)):
+        return None
+    if role:
+        return role, speaker_phrase(phrase)
+    return None
+
+
+def speaker_phrase(phrase: str) -> str:
+    """A short speaker label from a role phrase: "A spokesperson for Norfolk Police said" ->."""
+    words = phrase.split()
+    return " ".join(words[:8])

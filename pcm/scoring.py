@@ -1,0 +1,286 @@
+"""`pcm score`: score the warehouse's unscored passages in committed batches.
+
+Besides topics and stance, each scoring run decides again who speaks in each passage (voice
+and speaker, `passages.segment`) and which force it is about (target, `passages.force_target`)
+with the rules and the configured people of today, and stores them with that model version's
+`scored_passages` rows: `pcm score --rescore` brings a better rule set or a newly configured
+person to old articles without a re-crawl. `passages.voice` and `passages.speaker` keep what
+the crawl decided.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tqdm import tqdm
+
+from passages.force_target import ForceTargeter
+from passages.segment import segment_article
+from warehouse.connection import writer
+from warehouse.scores import pending_passages, register_model, store_scores
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 256  # passages scored and committed together (whole articles: a long one runs over)
+
+_ALL_PASSAGES = (
+    "SELECT p.id, p.text FROM passages AS p JOIN articles AS a ON a.id = p.article_id "
+    "WHERE p.text IS NOT NULL AND a.duplicate_of IS NULL ORDER BY p.id"
+)
+# Every stored passage of some articles, in order, with what the crawl decided about each.
+_ARTICLE_PASSAGES = (
+    "SELECT p.article_id, a.source_kind, p.id, p.paragraph, p.text, p.voice, p.speaker "
+    "FROM passages AS p JOIN articles AS a ON a.id = p.article_id "
+    "WHERE p.article_id IN (SELECT unnest(?::BIGINT[])) ORDER BY p.article_id, p.position"
+)
+# Passages whose text retention removed: no model scores them again, their rows are kept.
+_PURGED = (
+    "SELECT count(*), count(DISTINCT p.article_id) FROM passages AS p "
+    "JOIN articles AS a ON a.id = p.article_id WHERE p.text IS NULL AND a.duplicate_of IS NULL"
+)
+
+_WHITESPACE = re.compile(r"\s+")
+
+Voices = dict[int, tuple[str, str | None]]  # passage id -> (voice, speaker)
+
+
+def score_pending(
+    cfg, rescore: bool = False, progress: bool = True, limit: int | None = None
+) -> int:
+    """Score every passage the current model has not scored yet, committing each batch.
+
+    Each batch's `scores` and `scored_passages` rows are written in one transaction, so an
+    interrupted run resumes where it stopped. Each passage's target force
+    (`passages.force_target`) is stored with it, read with the passage before it in the
+    same paragraph, and so are its voice and speaker, attributed again over its article's
+    stored passages in order with the configured force's people and names (`attribute_article`).
+    The write connection is held only while a batch is read, attributed (the rules cost about
+    2 ms a passage on the build machine) and written, never while the model runs.
+
+    Args:
+        cfg: the config (`db_path`, `model`, `force`, `warehouse.lock_timeout_s`).
+        rescore: score every passage with text again under the current model version
+            (replacing only that version's rows, voices and targets included; other versions'
+            rows are kept).
+        progress: show a tqdm progress bar on stderr.
+        limit: score at most this many passages (lowest ids first); None = all.
+
+    Returns:
+        The number of passages scored.
+    """
+    # torch loads here, not when the module is imported: `pcm` commands that never score
+    # (and the fast tests) do not pay for it
+    from sentiment.confidence_model import load_model
+
+    model = load_model(cfg.model)
+    info = {
+        "path": str(model.path),
+        "threshold": model.threshold,
+        "topic_floor": model.floor,
+        "encoder": model.meta.get("encoder"),
+        "data": model.meta.get("data"),
+        "dev": model.meta.get("dev"),
+    }
+    with writer(cfg) as con:
+        if register_model(con, model.version, model.name, info):
+            logger.info("registered model %s %s", model.name, model.version)
+        if rescore:
+            todo = [(r[0], r[1]) for r in con.execute(_ALL_PASSAGES).fetchall()]
+            _log_purged(con)
+        else:
+            todo = pending_passages(con, model.version)
+        if limit is not None:
+            todo = todo[:limit]
+        where = _placement(con, [pid for pid, _ in todo])
+    if not todo:
+        logger.info("no passages to score with model %s", model.version)
+        return 0
+    scorer = _ChunkScorer(cfg, model)
+    done = 0
+    bar = tqdm(total=len(todo), unit="passage", desc="scoring", disable=not progress)
+    try:
+        for chunk in _article_chunks(todo, where):
+            scorer.score(chunk, where)
+            done += len(chunk)
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+    logger.info("scored %d passages with model %s", done, model.version)
+    return done
+
+
+class _ChunkScorer:
+    """Scores one chunk of whole articles and stores it: model, target, voice, one transaction."""
+
+    def __init__(self, cfg, model) -> None:
+        self.cfg = cfg
+        self.model = model
+        self.targeter = ForceTargeter(cfg.force.name, cfg.force.aliases, cfg.force.area)
+        self.people = cfg.force.people
+        self.aliases = [cfg.force.name, *cfg.force.aliases]  # as the crawl attributes them
+        self.previous: tuple[Any, Any, str] | None = None  # (article, paragraph, target)
+
+    def score(self, chunk: list[tuple[int, str]], where: dict[int, tuple[int, int]]) -> None:
+        # read with their articles' other passages (the headline is not stored as a
+        # passage, so the article's mean stands in for it)
+        results = self.model.score_passages(
+            [text for _, text in chunk],
+            articles=[where.get(pid, (pid, 0))[0] for pid, _ in chunk],
+        )
+        for (pid, text), res in zip(chunk, results, strict=True):
+            article, paragraph = where.get(pid, (None, None))
+            previous = self.previous
+            same = previous is not None and previous[:2] == (article, paragraph)
+            res.target = self.targeter.target(text, bool(res.topics), previous[2] if same else None)
+            self.previous = (article, paragraph, res.target)
+        articles = {where[pid][0] for pid, _ in chunk if pid in where}
+        with writer(self.cfg) as con:
+            voices = article_voices(con, articles, self.people, self.aliases)
+            store_scores(
+                con,
+                [
+                    (pid, _with_voice(res, voices.get(pid)))
+                    for (pid, _), res in zip(chunk, results, strict=True)
+                ],
+                self.model.version,
+            )
+
+
+def _with_voice(result: Any, voice: tuple[str, str | None] | None) -> dict[str, Any]:
+    """A model result as a mapping for `store_scores`, with the passage's voice and speaker."""
+    if isinstance(result, Mapping):
+        row = dict(result)
+    elif dataclasses.is_dataclass(result):
+        row = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+    else:
+        row = dict(vars(result))
+    if voice is not None:
+        row["voice"], row["speaker"] = voice
+    return row
+
+
+def article_voices(con, article_ids: Iterable[int], people: Iterable, aliases: list[str]) -> Voices:
+    """Who speaks in each stored passage of these articles, under today's attribution rules.
+
+    Each article's passages are read in order and attributed again (`attribute_article`);
+    where that cannot be done (text purged, or the passages no longer come out of the text the
+    same way) a passage keeps its crawl-time voice and speaker, and a log line says so.
+
+    Args:
+        con: a warehouse connection.
+        article_ids: the articles.
+        people: the configured people (`cfg.force.people`).
+        aliases: the force's name and aliases.
+
+    Returns:
+        {passage id: (voice, speaker)} for every stored passage of those articles.
+    """
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    stored: dict[int, list[tuple]] = defaultdict(list)
+    kinds: dict[int, str] = {}
+    for article, kind, *passage in con.execute(_ARTICLE_PASSAGES, [ids]).fetchall():
+        kinds[article] = kind
+        stored[article].append(tuple(passage))
+    people = list(people)
+    voices: Voices = {}
+    for article, passages in stored.items():
+        found, kept = attribute_article(passages, people, aliases, kinds[article])
+        if kept:
+            logger.info(
+                "article %d: %s; their crawl-time voice and speaker are kept", article, kept
+            )
+        voices.update(found)
+    return voices
+
+
+def attribute_article(
+    passages: list[tuple], people: Iterable, aliases: list[str], source_kind: str | None
+) -> tuple[Voices, str | None]:
+    """One article's stored passages attributed again, as the crawl attributed them.
+
+    The article's text is rebuilt from its passages (a paragraph's passages joined by a space,
+    paragraphs by a blank line) and run through `passages.segment.segment_article` with the
+    configured people, the force's names and the source kind; each stored passage takes the
+    voice and speaker of the segment with its paragraph and text.
+
+    Args:
+        passages: (id, paragraph, text, voice, speaker) of every stored passage, in order;
+            voice and speaker are the crawl-time ones.
+        people: the configured people.
+        aliases: the force's name and aliases.
+        source_kind: the article's source kind.
+
+    Returns:
+        {passage id: (voice, speaker)}, and None, or a reason when some passages kept their
+        crawl-time values (purged text, or passages the rules now split differently).
+    """
+    crawl_time = {pid: (voice, speaker) for pid, _, _, voice, speaker in passages}
+    if any(text is None for _, _, text, _, _ in passages):
+        return crawl_time, "its text is gone (retention purge), so it cannot be attributed again"
+    paragraphs: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pid, paragraph, text, _, _ in passages:
+        text = _WHITESPACE.sub(" ", text).strip()  # as `split_paragraphs` leaves it
+        if text:  # an empty passage has no speaker to find: its crawl-time values stay
+            paragraphs[paragraph].append((pid, text))
+    wanted: dict[tuple[int, str], list[int]] = defaultdict(list)  # (block, text) -> ids
+    for block, members in enumerate(paragraphs.values()):
+        for pid, text in members:
+            wanted[(block, text)].append(pid)
+    text = "\n\n".join(" ".join(t for _, t in members) for members in paragraphs.values())
+    voices = dict(crawl_time)
+    missed = sum(len(ids) for ids in wanted.values())
+    for seg in segment_article(text, people, aliases, source_kind=source_kind):
+        ids = wanted.get((seg.paragraph, seg.text))
+        if ids:
+            voices[ids.pop(0)] = (seg.voice, seg.speaker)
+            missed -= 1
+    if missed:
+        return voices, f"{missed} passage(s) no longer come out of its text as stored"
+    return voices, None
+
+
+def _log_purged(con) -> None:
+    """Say how many passages a rescore leaves as they were because retention purged them."""
+    passages, articles = con.execute(_PURGED).fetchone()
+    if passages:
+        logger.info(
+            "%d passage(s) of %d article(s) have no text since the retention purge: not scored "
+            "again, their scores and crawl-time voice and speaker are kept",
+            passages,
+            articles,
+        )
+
+
+def _article_chunks(
+    todo: list[tuple[int, str]], where: dict[int, tuple[int, int]]
+) -> list[list[tuple[int, str]]]:
+    """`todo` in chunks of about `CHUNK` passages that never split an article's passages
+    (a chunk ends only where the next passage is another article's), in order."""
+    chunks: list[list[tuple[int, str]]] = [[]]
+    for row in todo:
+        current = chunks[-1]
+        if (
+            len(current) >= CHUNK
+            and where.get(row[0], (None,))[0] != where.get(current[-1][0], (None,))[0]
+        ):
+            chunks.append([])
+        chunks[-1].append(row)
+    return [c for c in chunks if c]
+
+
+def _placement(con, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{passage id: (article id, paragraph)}: the context a passage's target is read in."""
+    if not ids:
+        return {}
+    rows = con.execute(
+        "SELECT id, article_id, paragraph FROM passages WHERE id IN (SELECT unnest(?::BIGINT[]))",
+        [ids],
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}

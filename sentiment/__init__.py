@@ -1,0 +1,1 @@
+"""Sentiment: the encoder, the topic and stance heads, training and evaluation."""

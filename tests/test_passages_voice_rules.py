@@ -1,0 +1,428 @@
+"""The named speech rules of `passages.voice_rules`, each on sentences written for it.
+
+Every rule has a table: sentences of the shape it handles, with the speaker phrases it
+proposes (or the voice it gives), and at least one sentence it must not fire on. The
+`attribute` column is what the whole rule set gives the sentence on its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.config import Person
+from passages import voice_rules as rules
+from passages.segment import segment_article
+from passages.voice import SpeechContext, VoiceResolver, attribute
+from passages.voice_rules import PASS, Attribution, Candidate, Sentence
+
+PEOPLE = [
+    Person(name="Dana Whitfield", role="force"),
+    Person(name="Marcus Oyelaran", role="pcc"),
+    Person(name="Helen Brack", role="inspectorate"),
+]
+ALIASES = ["Eastvale Constabulary", "Eastvale Police"]
+NOBODY = (None, None)
+
+
+def _resolver() -> VoiceResolver:
+    return VoiceResolver(PEOPLE, ALIASES)
+
+
+def _attributed(text: str) -> tuple[str | None, str | None]:
+    a = attribute(text, _resolver(), SpeechContext())
+    return a.voice, a.speaker
+
+
+# --- Speaker rules: (sentence, speaker phrases the rule proposes, what `attribute` gives) ------
+
+SPEAKER_RULE_CASES = {
+    "opening_speaker": [
+        ("Police said the road would reopen on Monday.", ["Police"], ("force", "Police")),
+        (
+            "In a statement, the force said it had referred itself to the watchdog.",
+            ["the force"],
+            ("force", "the force"),
+        ),
+        (
+            "Insp Ravi Kaur, who leads the rural team, said thefts had fallen.",
+            ["Insp Ravi Kaur", "Insp Ravi Kaur, who leads the rural team"],
+            ("force", "Ravi Kaur"),
+        ),
+        (
+            "Four in ten residents surveyed by the commissioner's office said they felt safe.",
+            ["the commissionerʼs office"],
+            ("pcc", "the commissioner’s office"),
+        ),
+        ("Four in ten residents said they felt safe at night.", [], NOBODY),
+        ("The bridge was closed after a lorry struck it on Tuesday.", [], NOBODY),
+    ],
+    "quote_then_verb_speaker": [
+        (
+            "“We will not tolerate this,” said Chief Constable Dana Whitfield.",
+            ["Chief Constable Dana Whitfield"],
+            ("force", "Dana Whitfield"),
+        ),
+        (
+            "“Nobody came back to us,” said one shopkeeper after the meeting.",
+            ["one shopkeeper"],
+            ("public", "one shopkeeper"),
+        ),
+        ("“We will not tolerate this,” Dana Whitfield said.", [], ("force", "Dana Whitfield")),
+    ],
+    "quote_then_speaker": [
+        (
+            "“The figures speak for themselves,” the commissioner said.",
+            ["the commissioner"],
+            ("pcc", "the commissioner"),
+        ),
+        ("“We are listening,” Mr Oyelaran added.", ["Mr Oyelaran"], ("pcc", "Marcus Oyelaran")),
+        (
+            "“It was terrifying,” a neighbour told reporters.",
+            ["a neighbour"],
+            ("public", "a neighbour"),
+        ),
+        (
+            "“The figures speak for themselves,” said the commissioner.",
+            [],
+            ("pcc", "the commissioner"),
+        ),
+    ],
+    "speaker_before_quote": [
+        (
+            "Supt Leon Grady said: “Every report is investigated.”",
+            ["Supt Leon Grady"],
+            ("force", "Leon Grady"),
+        ),
+        (
+            "The watchdog said in its report: “Victims were let down.”",
+            ["The watchdog"],
+            ("inspectorate", "The watchdog"),
+        ),
+        ("“Every report is investigated,” said Supt Leon Grady.", [], ("force", "Leon Grady")),
+    ],
+    "according_to": [
+        (
+            "The scheme cut burglaries by a third, according to the commissioner.",
+            ["the commissioner"],
+            ("pcc", "the commissioner"),
+        ),
+        (
+            "Response times improved, according to figures published by the IOPC.",
+            ["the IOPC"],
+            ("inspectorate", "the IOPC"),
+        ),
+        (
+            "Crashes rose, according to a report by a road safety charity.",
+            ["a road safety charity"],
+            ("public", "a road safety charity"),
+        ),
+        ("Arrests fell, according to police data.", ["police data"], ("force", "police data")),
+        ("Crime rose by 3 per cent, according to Home Office figures.", [], NOBODY),
+    ],
+    "trailing_speaker": [
+        (
+            "The patrols will continue all summer, a force spokesperson said.",
+            ["a force spokesperson"],
+            ("force", "a force spokesperson"),
+        ),
+        (
+            "The station will stay open, Insp Ravi Kaur told the parish council on Monday.",
+            ["Insp Ravi Kaur"],
+            ("force", "Ravi Kaur"),
+        ),
+        ("Nobody was hurt, and he says no officer has ever apologised.", [], NOBODY),
+    ],
+    "trailing_verb_speaker": [
+        (
+            "The lights were out all week, said shop owner Priya Lalani, whose window was smashed.",
+            ["shop owner Priya Lalani"],
+            ("public", "Priya Lalani"),
+        ),
+        (
+            "Nobody answered the phone, said a resident at the meeting.",
+            ["a resident"],
+            ("public", "a resident"),
+        ),
+        ("Nobody was hurt, Insp Ravi Kaur said.", [], ("force", "Ravi Kaur")),
+    ],
+    "which_speaker": [
+        (
+            "Patrols were doubled, which Supt Leon Grady said had cut thefts.",
+            ["Supt Leon Grady"],
+            ("force", "Leon Grady"),
+        ),
+        (
+            "Fines went up, which the commissioner says has paid for more patrols.",
+            ["the commissioner"],
+            ("pcc", "the commissioner"),
+        ),
+        ("Patrols were doubled, which cut thefts in the town centre.", [], NOBODY),
+    ],
+    "antecedent_speaker": [
+        (
+            "The case was referred to the watchdog by the force, which said it was cooperating.",
+            ["the force"],
+            ("force", "the force"),
+        ),
+        ("The force, which covers three counties, has 2,000 officers.", [], NOBODY),
+    ],
+    "conjunction_speaker": [
+        (
+            "Two officers were suspended, and the inspectorate said the force had acted quickly.",
+            ["the inspectorate"],
+            ("inspectorate", "the inspectorate"),
+        ),
+        ("Meetings were cancelled, but parents said nobody explained why.", [], NOBODY),
+    ],
+}
+
+
+def _rows(table: dict) -> list:
+    return [
+        pytest.param(name, *case, id=f"{name}-{i}")
+        for name, cases in table.items()
+        for i, case in enumerate(cases)
+    ]
+
+
+def test_every_speaker_rule_has_a_table_and_a_docstring():
+    assert [r.__name__ for r in rules.SPEAKER_RULES] == list(SPEAKER_RULE_CASES)
+    for rule in (*rules.SPEAKER_RULES, *rules.SPEAKER_READERS, *rules.SENTENCE_RULES):
+        assert rule.__doc__, rule.__name__
+
+
+def test_every_speaker_rule_has_a_case_it_must_not_fire_on():
+    for name, cases in SPEAKER_RULE_CASES.items():
+        assert any(not phrases for _, phrases, _ in cases), name
+        assert any(phrases for _, phrases, _ in cases), name
+
+
+@pytest.mark.parametrize(("name", "text", "phrases", "attributed"), _rows(SPEAKER_RULE_CASES))
+def test_speaker_rule(name, text, phrases, attributed):
+    rule = getattr(rules, name)
+    found = rule(Sentence.read(text), _resolver())
+    assert [c.phrase for c in found] == phrases
+    assert _attributed(text) == attributed
+
+
+def test_a_subject_after_a_leading_clause_is_tried_after_every_other_rule():
+    s = Sentence.read("Nobody was hurt, Insp Ravi Kaur said.")
+    assert rules.opening_speaker(s, _resolver()) == [Candidate("Insp Ravi Kaur", False, True)]
+    assert rules.candidates(s, _resolver()) == [
+        Candidate("Insp Ravi Kaur", False),  # trailing_speaker's
+        Candidate("Insp Ravi Kaur", False, True),
+    ]
+
+
+def test_quote_rules_read_only_quoted_passages():
+    s = Sentence.read("Police said the road would reopen on Monday.")
+    assert not s.quoted
+    for rule in (
+        rules.quote_then_verb_speaker,
+        rules.quote_then_speaker,
+        rules.speaker_before_quote,
+    ):
+        assert rule(s, _resolver()) == []
+
+
+# --- Speaker readers: (candidate phrase, strict, the passage, what the reader answers) ---------
+
+_LONG = (
+    "the man who lives at the end of the lane beside the old mill on the far side of the village"
+)
+
+SPEAKER_READER_CASES = {
+    "not_a_speaker": [
+        ("the jury", False, "", None),
+        ("40 per cent of drivers", False, "", None),
+        ("the victim was", False, "", None),
+        (_LONG, False, "", None),
+        ("the commissioner", False, "", PASS),
+    ],
+    "document_subject": [
+        (
+            "a survey by the neighbourhood watch group",
+            True,
+            "",
+            ("public", "the neighbourhood watch group"),
+        ),
+        ("a survey for the commissioner", True, "", None),
+        ("a report by the IOPC", True, "", PASS),  # the inspectorate's report speaks for it
+        ("the commissioner", False, "", PASS),
+    ],
+    "office_speaker": [
+        (
+            "his office",
+            False,
+            "The commissioner's new scheme starts today, his office said.",
+            ("pcc", "his office"),
+        ),
+        (
+            "her office",
+            False,
+            "The MP for Eastvale will hold a surgery, her office said.",
+            ("government", "her office"),
+        ),
+        ("his office", False, "The scheme starts today, his office said.", ("pcc", "his office")),
+        ("the force", False, "The scheme starts today, the force said.", PASS),
+    ],
+    "bare_spokesperson": [
+        (
+            "a spokesperson",
+            False,
+            "The council will review the decision, a spokesperson said.",
+            ("government", "a spokesperson"),
+        ),
+        (
+            "a spokesperson",
+            False,
+            "Nothing was taken, a spokesperson said.",
+            ("force", "a spokesperson"),
+        ),
+        ("a force spokesperson", False, "Nothing was taken, a force spokesperson said.", PASS),
+    ],
+    "named_speaker": [
+        ("Chief Constable Dana Whitfield", True, "", ("force", "Dana Whitfield")),
+        ("Mr Oyelaran", True, "", ("pcc", "Marcus Oyelaran")),  # a configured person's surname
+        ("Jo Pemberton", False, "", ("public", "Jo Pemberton")),  # a name alone, not strict
+        ("a pensioner", True, "", ("public", "a pensioner")),
+        ("Jo Pemberton", True, "", None),  # strict: a name without a role is nobody
+    ],
+}
+
+
+def test_the_readers_are_in_order_and_each_has_a_table():
+    assert [r.__name__ for r in rules.SPEAKER_READERS] == list(SPEAKER_READER_CASES)
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase", "strict", "text", "expected"), _rows(SPEAKER_READER_CASES)
+)
+def test_speaker_reader(name, phrase, strict, text, expected):
+    reader = getattr(rules, name)
+    verdict = reader(Candidate(phrase, strict), Sentence.read(text), _resolver(), SpeechContext())
+    assert verdict is PASS if expected is PASS else verdict == expected
+
+
+def test_speaker_of_asks_the_readers_in_turn():
+    s = Sentence.read("“The court heard enough,” the tribunal said.")
+    assert (
+        rules.speaker_of(Candidate("the tribunal", False), s, _resolver(), SpeechContext()) is None
+    )
+    found = rules.speaker_of(Candidate("the commissioner", False), s, _resolver(), SpeechContext())
+    assert found == ("pcc", "the commissioner")
+
+
+# --- Sentence rules: (passage, the article's last speaker, what the rule gives) ---------------
+
+_LAST = ("force", "Dana Whitfield")
+
+SENTENCE_RULE_CASES = {
+    "continued_quote": [
+        (
+            "“We will be back next week.”",
+            _LAST,
+            Attribution("force", "Dana Whitfield", True, False),
+        ),
+        ("“We will be back next week.”", None, None),  # nobody has spoken yet
+        ("The patrols will be back next week.", _LAST, None),  # no quote
+    ],
+    "inspection_grade": [
+        (
+            "The force was rated inadequate for responding to the public.",
+            None,
+            Attribution("inspectorate", None, False, True),
+        ),
+        (
+            "Eastvale Police has been graded good at preventing crime.",
+            None,
+            Attribution("inspectorate", None, False, True),
+        ),
+        ("The force rated the scheme a success.", None, None),
+    ],
+    "acting_subject": [
+        (
+            "The commissioner will chair a public meeting in March.",
+            None,
+            Attribution("pcc", "The commissioner", False, True),
+        ),
+        (
+            "Residents have started a petition to save the station.",
+            None,
+            Attribution("public", "Residents", False, True),
+        ),
+        (
+            "Chief Constable Dana Whitfield visited the scene.",
+            None,
+            Attribution("force", "Dana Whitfield", False, True),
+        ),
+        ("Residents of Millbrook can now report crime online.", None, None),
+        ("The council approved the plans on Tuesday.", None, None),
+        ("Officers arrested a man on Friday.", None, None),
+        ("The commissioner was heckled at the meeting.", None, None),
+    ],
+    "narration": [
+        ("A lorry overturned on the bypass.", None, Attribution(None, None, False, False)),
+        ("“Slow down,” the sign reads.", None, Attribution(None, None, True, False)),
+    ],
+}
+
+
+def test_the_sentence_rules_are_in_order_and_narration_comes_last():
+    assert [r.__name__ for r in rules.SENTENCE_RULES] == list(SENTENCE_RULE_CASES)
+
+
+@pytest.mark.parametrize(("name", "text", "last", "expected"), _rows(SENTENCE_RULE_CASES))
+def test_sentence_rule(name, text, last, expected):
+    ctx = SpeechContext()
+    if last:
+        ctx.last_voice, ctx.last_speaker = last
+    assert getattr(rules, name)(Sentence.read(text), _resolver(), ctx) == expected
+
+
+def test_narration_remembers_people_for_a_later_he_said():
+    ctx = SpeechContext()
+    s = Sentence.read("The visit was arranged by Chief Constable Dana Whitfield last week.")
+    assert rules.narration(s, _resolver(), ctx) == Attribution(None, None, False, False)
+    assert ctx.last_person == ("force", "Dana Whitfield")
+    assert attribute("“It was worth it,” he said.", _resolver(), ctx).speaker == "Dana Whitfield"
+
+
+def test_narration_is_not_reached_when_a_speaker_rule_names_somebody():
+    ctx = SpeechContext()
+    a = attribute("Police said the road would reopen on Monday.", _resolver(), ctx)
+    assert a == Attribution("force", "Police", False, True)
+    assert (ctx.last_voice, ctx.last_speaker) == ("force", "Police")
+
+
+# Public officials and bodies named on real pages (each sentence written for this test).
+@pytest.mark.parametrize(
+    ("sentence", "voice"),
+    [
+        # a judge or magistrate who speaks is a public official; the court itself is narration
+        (
+            "Sentencing him, Judge Alan Marsh told the defendant he had shown no remorse.",
+            "government",
+        ),
+        ("The magistrate said the arrest had been handled with care.", "government"),
+        ("The court heard the van had been stolen two days earlier.", "media"),
+        # counsel: the Crown's is the state's, the defence's speaks for the accused
+        ("Ann Lowe, prosecuting, said the attack had been unprovoked.", "government"),
+        ("Tom Reed, defending, said his client was deeply sorry.", "public"),
+        # the Federation speaks for officers; another federation does not
+        ("Officers should be proud of the grading, the Federation has said.", "force"),
+        # a force that "points out" a figure is speaking
+        ("The constabulary pointed out that nine in ten calls were answered at once.", "force"),
+        # the inspectorate's full name, acronym in brackets, then its finding
+        (
+            "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services (HMICFRS) has "
+            "removed the force from its enhanced monitoring.",
+            "inspectorate",
+        ),
+    ],
+)
+def test_officials_and_bodies_on_real_pages(sentence, voice):
+    segments = segment_article(
+        f"Intro line about policing in the county.\n\n{sentence}", [], ["Wexbridge Constabulary"]
+    )
+    assert segments[-1].voice == voice, segments[-1]
