@@ -196,10 +196,10 @@ def quantize_model(source: str | Path, target: str | Path) -> int:
     os.close(fd)
     try:
         onnx.save(model, tmp)
-        Path(tmp).replace(target)
+        os.replace(tmp, target)
     finally:
-        if Path(tmp).exists():
-            Path(tmp).unlink()
+        if os.path.exists(tmp):
+            os.unlink(tmp)
     logger.info(
         "quantised %d matrix products of %s to int8 (%d integer products) at %s",
         rewritten,
