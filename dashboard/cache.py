@@ -36,9 +36,10 @@ VERSION_TTL_S = 30  # how often the data version is checked (one tiny query)
 MAX_ENTRIES = 64  # per function: enough for a few people's filter combinations
 DISPLAY_TZ = "Europe/London"  # timestamps are shown in the force's local time
 
-# The warehouse's article-level views, in the order they build on each other: the one
-# definition of an article's stance on a topic (warehouse/views/05_article_topic_voices.sql).
-ARTICLE_VIEWS = ("article_topic_voices", "article_topics")
+# The warehouse's article- and story-level views, in the order they build on each other: the
+# one definition of an article's stance on a topic (warehouse/views/05_article_topic_voices.sql),
+# stories with their outlets (08) and each topic's weekly share of negative stories (09).
+ARTICLE_VIEWS = ("article_topic_voices", "article_topics", "story_topics", "topic_weekly")
 # What those views read of `passage_scores` beyond the snapshot's columns, from `articles`.
 _SCOPED_PASSAGE_SCORES = """
     CREATE TEMP VIEW passage_scores AS

@@ -184,6 +184,73 @@ def trend_and_volume(
     ).resolve_scale(x="shared", color="shared")
 
 
+def weekly_share_chart(df: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Each topic's weekly share of negative stories, with its 95% interval; a week without
+    stories is a gap in the line, never a zero.
+
+    Args:
+        df: rows of `queries.weekly` with a `label` column (the topic as people read it).
+        title: the chart title.
+
+    Returns:
+        A layered Altair chart: interval band, line (broken at empty weeks), points sized by
+        the week's stories.
+    """
+    values = sorted(df["label"].astype(str).unique().tolist())
+    scales = _series_scale(values)
+    shown = df.assign(line=df["label"].astype(str) + "/" + df["segment"].astype(str))
+    base = alt.Chart(shown).encode(
+        x=alt.X("week:T", title="week starting", axis=alt.Axis(format="%d %b", labelAngle=0))
+    )
+    colour = alt.Color(
+        "label:N", scale=scales["color"], title=None, legend=alt.Legend(orient="bottom", columns=3)
+    )
+    with_stories = "datum.stories > 0"
+    band = (
+        base.transform_filter(with_stories)
+        .mark_area(opacity=0.18)
+        .encode(y=alt.Y("share_low:Q"), y2="share_high:Q", color=colour, detail="line:N")
+    )
+    line = (
+        base.transform_filter(with_stories)
+        .mark_line(strokeWidth=2)
+        .encode(
+            y=alt.Y(
+                "share:Q",
+                title="share of stories that were negative",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            color=colour,
+            detail="line:N",
+            strokeDash=alt.StrokeDash("label:N", scale=scales["dash"], legend=None),
+        )
+    )
+    points = (
+        base.transform_filter(with_stories)
+        .mark_point(filled=True)
+        .encode(
+            y="share:Q",
+            color=colour,
+            shape=alt.Shape("label:N", scale=scales["shape"], legend=None),
+            size=alt.Size(
+                "stories:Q", title="stories", legend=None, scale=alt.Scale(range=[20, 200])
+            ),
+            tooltip=[
+                alt.Tooltip("week:T", format="%d %b %Y", title="week starting"),
+                alt.Tooltip("label:N", title="topic"),
+                alt.Tooltip("stories:Q"),
+                alt.Tooltip("negative:Q", title="negative stories"),
+                alt.Tooltip("share:Q", format=".0%", title="share negative"),
+                alt.Tooltip("share_low:Q", format=".0%", title="95% interval from"),
+                alt.Tooltip("share_high:Q", format=".0%", title="to"),
+                alt.Tooltip("outlets:Q"),
+            ],
+        )
+    )
+    return (band + line + points).properties(title=title, height=280)
+
+
 def errors_chart(df: pd.DataFrame) -> alt.Chart:
     """Crawl errors per source, stacked by reason (with the count as a label in the tooltip)."""
     reasons = sorted(df["reason"].unique().tolist())

@@ -32,7 +32,7 @@ from dashboard.review_queries import passage, review_candidates
 from dashboard.sidebar_queries import day_bounds, freshness, outlets, with_journal
 from dashboard.sources_queries import crawl_errors, source_health
 from dashboard.stories_queries import STORY_SORTS, article, article_passages, stories
-from dashboard.trends_queries import SPLITS, busiest_topics, daily
+from dashboard.trends_queries import SPLITS, busiest_topics, daily, weekly
 
 __all__ = [
     "BASELINE_WEEKS",
@@ -65,5 +65,6 @@ __all__ = [
     "source_health",
     "stories",
     "topic_changes",
+    "weekly",
     "with_journal",
 ]

@@ -1,4 +1,5 @@
-"""Trends page: rolling 7-day net score per topic with an uncertainty band, volume and alerts."""
+"""Trends page: each topic week by week (share of negative stories, with its interval), or day
+by day (rolling 7-day net score of passages, split by voice or source kind), with alerts."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ from dashboard import charts, context, queries, widgets
 logger = logging.getLogger(__name__)
 
 DEFAULT_TOPICS = 4  # without a topic filter, compare the busiest few topics
+# The two grains: stories by week (the default: the unit of evidence, as the Overview uses),
+# or passages day by day for a closer look, split by voice or source kind.
+GRAINS = {
+    "week": "Week by week, counting stories.",
+    "day": "Day by day, over passages.",
+}
 MAX_SPLIT_TOPICS = 6  # split views draw one chart per topic
 
 
@@ -20,11 +27,11 @@ def render() -> None:
     ctx = context.current()
     f = ctx.filters
     st.title("Trends")
-    split = (
+    grain = (
         st.segmented_control(
-            "Split by", list(queries.SPLITS), default="none", key="split", bind="query-params"
+            "Grain", list(GRAINS), default="week", key="grain", bind="query-params"
         )
-        or "none"
+        or "week"
     )
     if f.topics:
         topics = list(f.topics)
@@ -34,6 +41,15 @@ def render() -> None:
             f"Comparing the {len(topics)} busiest topics in this period; pick topics in the "
             "sidebar to compare others."
         )
+    if grain == "week":
+        _weekly(ctx, f, topics)
+        return
+    split = (
+        st.segmented_control(
+            "Split by", list(queries.SPLITS), default="none", key="split", bind="query-params"
+        )
+        or "none"
+    )
     shown = replace(f, topics=tuple(topics))
     df = queries.daily(ctx.db, ctx.version, shown, split)
     alerts = queries.alerts(ctx.db, ctx.version, f.start, f.end, tuple(topics))
@@ -71,6 +87,29 @@ def render() -> None:
     with st.expander("The numbers behind the charts"):
         st.dataframe(table, hide_index=True, width="stretch")
     widgets.csv_download(table, "trends")
+
+
+def _weekly(ctx, f, topics: list[str]) -> None:
+    """The weekly view: stories, not passages, so that one long article cannot swing a line."""
+    df = queries.weekly(ctx.db, ctx.version, f, tuple(topics))
+    st.caption(
+        GRAINS["week"] + " The line is the share of the week's stories (articles, syndicated "
+        "copies counted once) whose stance on the topic was negative; the band is its 95% "
+        "interval (Wilson); a bigger point is more stories; a week with no stories is a gap. "
+        + f.describe()
+    )
+    if not (df["stories"] > 0).any():
+        st.info("No stories match these filters.")
+        return
+    df = df.assign(label=df["topic"].map(widgets.topic_label))
+    st.altair_chart(
+        charts.weekly_share_chart(df, "Share of stories that were negative, week by week"),
+        width="stretch",
+    )
+    table = df[df["stories"] > 0].drop(columns=["segment", "label"])
+    with st.expander("The numbers behind the chart"):
+        st.dataframe(table, hide_index=True, width="stretch")
+    widgets.csv_download(table, "trends_weekly")
 
 
 if __name__ == "__main__":  # st.Page runs this file as __main__

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from dashboard.cache import cached, mem, named, numbered
+from dashboard.cache import cached, mem, mem_articles, named, numbered
 from dashboard.filters import Filters
 from dashboard.overview_queries import WEEK_DAYS
 
@@ -82,3 +82,62 @@ def daily(db_path: str, version: str, f: Filters, split: str = "none") -> pd.Dat
     """,
         named(params, start=f.start),
     )
+
+
+@cached
+def weekly(db_path: str, version: str, f: Filters, topics: tuple[str, ...]) -> pd.DataFrame:
+    """Per week (from Monday) and topic: stories and the share of them that were negative, with
+    its Wilson 95% interval, as the warehouse's `topic_weekly` view defines them.
+
+    Stories are the unit, not passages: one article (with its syndicated copies) counts once, so
+    a single long article cannot swing a week. The view's voices are "external" (every voice but
+    the force's own) or "all", after the sidebar's toggle; its other voice filters do not apply
+    to stories. Every week of the range is returned: a week without stories has `stories` 0 and
+    no share, and `segment` changes after it, so a line drawn per segment shows the gap.
+
+    Args:
+        db_path: the warehouse file.
+        version: the data version.
+        f: the filters (dates, topics, outlets, source kinds and the external toggle).
+        topics: the topics to return.
+
+    Returns:
+        Columns week, topic, stories, negative, positive, outlets, share, share_low,
+        share_high, net_score, segment; ordered by topic, week.
+    """
+    scope = f.where(voices=False)
+    found = mem_articles(
+        db_path,
+        version,
+        scope,
+        """
+        SELECT week, topic, stories, negative, positive, outlets, share, share_low, share_high,
+               net_score
+        FROM topic_weekly
+        WHERE voices = $voices AND list_contains($topics, topic) AND week >= $first
+        ORDER BY topic, week
+    """,
+        {
+            "voices": "external" if f.external_only else "all",
+            "topics": list(topics),
+            "first": f.start - timedelta(days=f.start.weekday()),
+        },
+    )
+    return with_gaps(found, topics, f.start, f.end)
+
+
+def with_gaps(found: pd.DataFrame, topics, start, end) -> pd.DataFrame:
+    """Every Monday from `start`'s week to `end`'s for every topic, with the weeks `found` has;
+    an empty week gets 0 stories and no share, and starts a new `segment` of the line."""
+    first = start - timedelta(days=start.weekday())
+    weeks = pd.date_range(first, end, freq="7D")
+    grid = pd.MultiIndex.from_product([list(topics), weeks], names=["topic", "week"]).to_frame(
+        index=False
+    )
+    found = found.assign(week=pd.to_datetime(found["week"]))
+    out = grid.merge(found, on=["topic", "week"], how="left")
+    for column in ("stories", "negative", "positive", "outlets"):
+        out[column] = out[column].fillna(0).astype(int)
+    empty = out["stories"] == 0
+    out["segment"] = empty.groupby(out["topic"]).cumsum()
+    return out.sort_values(["topic", "week"]).reset_index(drop=True)

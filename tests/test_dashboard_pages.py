@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries, widgets
+from dashboard import queries, trends_queries, widgets
 from dashboard.filters import Filters
 from demo.synthetic import build_fixture, copy_fixture
 
@@ -94,7 +96,7 @@ def test_filters_come_from_the_url(fixture):
 
 
 def test_trends_page_rolling_score_band_and_alert(fixture):
-    at = _app("trends", topic=["road_safety"])
+    at = _app("trends", topic=["road_safety"], grain="day")
     assert len(at.get("vega_lite_chart")) == 1  # the trend above the volume bars
     table = at.dataframe[0].value
     last = table[table["day"] == table["day"].max()].iloc[0]
@@ -105,7 +107,7 @@ def test_trends_page_rolling_score_band_and_alert(fixture):
 
 
 def test_trends_split_by_voice(fixture):
-    at = _app("trends", topic=["road_safety"], split="voice")
+    at = _app("trends", topic=["road_safety"], grain="day", split="voice")
     table = at.dataframe[0].value
     assert set(table["voice"]) == {"media", "public", "inspectorate"}
     assert [s.value for s in at.subheader] == ["Road safety"]
@@ -321,3 +323,58 @@ def test_a_stopped_nightly_job_is_said_above_every_page(fixture, hours, banner):
             assert any(banner in e for e in errors), errors
             if hours is not None:
                 assert any(f"({hours} hours ago)" in e for e in errors), errors
+
+
+def test_trends_default_to_weeks_of_stories_with_gaps(fixture):
+    at = _app("trends", topic=["road_safety"])
+    assert len(at.get("vega_lite_chart")) == 1
+    captions = "\n".join(c.value for c in at.caption)
+    assert "Week by week, counting stories." in captions
+    table = at.dataframe[0].value
+    assert set(table["topic"]) == {"road_safety"}
+    assert (table["stories"] > 0).all()
+    assert ((table["share_low"] <= table["share"]) & (table["share"] <= table["share_high"])).all()
+    # the same weeks as the warehouse's own view gives them (the first week may be cut by the
+    # date filter, so it is left out of the comparison)
+    con = duckdb.connect(str(fixture.db), read_only=True)
+    try:
+        view = con.execute(
+            "SELECT week, stories, negative FROM topic_weekly "
+            "WHERE voices = 'external' AND topic = 'road_safety' AND week > ? ORDER BY week",
+            [table["week"].min()],
+        ).fetchall()
+    finally:
+        con.close()
+    shown = table[table["week"] > table["week"].min()]
+    assert len(view) >= 1
+    assert [
+        (w.date(), s, n)
+        for w, s, n in shown[["week", "stories", "negative"]].itertuples(index=False)
+    ] == [(w, s, n) for w, s, n in view]
+
+
+def test_weekly_gaps_are_gaps_not_zeros():
+    found = pd.DataFrame(
+        {
+            "week": [date(2026, 3, 2), date(2026, 3, 16)],
+            "topic": ["general", "general"],
+            "stories": [3, 4],
+            "negative": [1, 2],
+            "positive": [1, 1],
+            "outlets": [2, 3],
+            "share": [1 / 3, 0.5],
+            "share_low": [0.06, 0.15],
+            "share_high": [0.79, 0.85],
+            "net_score": [0.1, -0.2],
+        }
+    )
+    out = trends_queries.with_gaps(found, ("general",), date(2026, 3, 4), date(2026, 3, 20))
+    assert [d.date() for d in out["week"]] == [
+        date(2026, 3, 2),
+        date(2026, 3, 9),
+        date(2026, 3, 16),
+    ]
+    assert out["stories"].tolist() == [3, 0, 4]
+    assert out["share"].isna().tolist() == [False, True, False]
+    # the empty week starts a new segment: the line is drawn 2 Mar, then again from 16 Mar
+    assert out["segment"].tolist() == [0, 1, 1]
