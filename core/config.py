@@ -83,6 +83,12 @@ class Force(_Strict):
     area: list[str] = []
     people: list[Person] = []
 
+    @property
+    def names(self) -> list[str]:
+        """The force's name and aliases: what speakers and mentions are matched against (the
+        crawl, scoring and `pcm analyse` attribute voices with the same list)."""
+        return [self.name, *self.aliases]
+
 
 class Crawl(_Strict):
     download_delay: float = Field(2.0, ge=0)

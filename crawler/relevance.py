@@ -29,7 +29,7 @@ class RelevanceFilter:
 
     def __init__(self, force: Force):
         """Args: force: the config's force section (name, aliases, area, people)."""
-        self._alias = _phrase([force.name, *force.aliases])
+        self._alias = _phrase(force.names)
         people = [p.name for p in force.people if p.role in ("force", "pcc")]
         people += [a for p in force.people if p.role in ("force", "pcc") for a in p.aliases]
         self._people = _phrase(people)

@@ -82,7 +82,7 @@ def analyse_document(
     model = model or load_model(cfg.model if cfg is not None else None)
     found_title, text, headline = _titled_text(document)
     people = list(cfg.force.people) if cfg is not None else []
-    aliases = [cfg.force.name, *cfg.force.aliases] if cfg is not None else []
+    aliases = cfg.force.names if cfg is not None else []
     segments = segment_article(text, people, aliases, source_kind, headline)
     results = model.score_passages(
         [s.text for s in segments],

@@ -54,7 +54,7 @@ class WarehousePipeline:
         self.cfg = spider.cfg
         self.ledger: CrawlLedger = spider.ledger
         self.relevance = RelevanceFilter(self.cfg.force)
-        self.aliases = [self.cfg.force.name, *self.cfg.force.aliases]
+        self.aliases = self.cfg.force.names
 
     def process_item(self, item):
         if isinstance(item, ArticleItem | SkippedPage):

@@ -122,7 +122,7 @@ class _ChunkScorer:
         self.model = model
         self.targeter = ForceTargeter(cfg.force.name, cfg.force.aliases, cfg.force.area)
         self.people = cfg.force.people
-        self.aliases = [cfg.force.name, *cfg.force.aliases]  # as the crawl attributes them
+        self.aliases = cfg.force.names  # as the crawl attributes them
         self.previous: tuple[Any, Any, str] | None = None  # (article, paragraph, target)
 
     def score(self, chunk: list[tuple[int, str]], where: dict[int, tuple[int, int]]) -> None:

@@ -286,7 +286,7 @@ def context_rows(model, articles: list[Article], real_dir: str | Path):
         segments = segment_article(
             text,
             [],
-            [cfg.force.name, *cfg.force.aliases],
+            cfg.force.names,
             product_kind(art.kind),
             title is not None,
         )

@@ -101,3 +101,10 @@ def test_topic_ids_are_the_contract():
     assert len(TOPICS) == 13
     assert "victim_updates" in TOPICS
     assert "general" in TOPICS
+
+
+def test_the_force_names_are_its_name_then_its_aliases():
+    from core.config import Force
+
+    force = Force(name="Wexbridge Constabulary", aliases=["Wexbridge Police", "WXP"])
+    assert force.names == ["Wexbridge Constabulary", "Wexbridge Police", "WXP"]
