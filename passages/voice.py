@@ -9,79 +9,19 @@
   article's memory, `SpeechContext`;
 - `passages.voice_rules`: the named rules, in order.
 
-The names below are this module's public interface; importers need not know the split.
+Importers take `attribute`, `SpeechContext` and `VoiceResolver` from here.
 """
 
 from __future__ import annotations
 
 import logging
 
-from passages.names import (
-    INDEFINITE,
-    NAME,
-    PRONOUN,
-    TITLE_AT_END,
-    TITLES,
-    looks_like_person,
-    names_in,
-    norm_name,
-    person_names,
-    strip_titles,
-)
-from passages.speech_patterns import (
-    ACCORDING,
-    AFTER_QUOTE_SUBJ,
-    AFTER_QUOTE_VERB,
-    ANTECEDENT_REPORTED,
-    APOSTROPHE,
-    BEFORE_QUOTE,
-    CLOSE_QUOTES,
-    CONJ_CLAUSE,
-    CONJ_REPORTED,
-    OPEN_QUOTES,
-    QUOTE_SPAN,
-    QUOTE_THEN_VERB,
-    REPORTED,
-    REPORTED_LEAD,
-    REPORTED_VERB,
-    SPEAKER_TAIL,
-    SPEECH_VERBS,
-    STARTS_WITH_QUOTE,
-    TRAILING_SUBJ,
-    TRAILING_VERB,
-    WHICH_REPORTED,
-    has_quote,
-)
-from passages.speech_subjects import (
-    ACTOR,
-    ACTOR_NOT_A_VOICE,
-    ACTOR_POPULATION,
-    BARE_SPOKESPERSON,
-    COURT,
-    DATA_WORDS,
-    DOCUMENT,
-    INSPECTED,
-    OFFICE,
-    PASSIVE,
-    PASSIVE_AFTER,
-    PERCENT,
-    QUANTITY,
-    RELATIVE_CLAUSE,
-    SUBJECT_HAS_VERB,
-    SURVEYED_BY,
-    THING_SUBJECT,
-)
 from passages.voice_resolver import (
-    FULL_NAME_MIN_RATIO,
-    SURNAME_MIN_RATIO,
-    KnownPerson,
     SpeechContext,
     VoiceResolver,
 )
-from passages.voice_roles import ACTOR_PUBLIC, NOT_A_VOICE, OTHER_FORCE, ROLE_PATTERNS
 from passages.voice_rules import (
     SENTENCE_RULES,
-    SPEAKER_RULES,
     Attribution,
     Sentence,
     candidates,
@@ -90,71 +30,6 @@ from passages.voice_rules import (
 )
 
 logger = logging.getLogger(__name__)
-
-__all__ = [
-    "ACCORDING",
-    "ACTOR",
-    "ACTOR_NOT_A_VOICE",
-    "ACTOR_POPULATION",
-    "ACTOR_PUBLIC",
-    "AFTER_QUOTE_SUBJ",
-    "AFTER_QUOTE_VERB",
-    "ANTECEDENT_REPORTED",
-    "APOSTROPHE",
-    "BARE_SPOKESPERSON",
-    "BEFORE_QUOTE",
-    "CLOSE_QUOTES",
-    "CONJ_CLAUSE",
-    "CONJ_REPORTED",
-    "COURT",
-    "DATA_WORDS",
-    "DOCUMENT",
-    "FULL_NAME_MIN_RATIO",
-    "INDEFINITE",
-    "INSPECTED",
-    "NAME",
-    "NOT_A_VOICE",
-    "OFFICE",
-    "OPEN_QUOTES",
-    "OTHER_FORCE",
-    "PASSIVE",
-    "PASSIVE_AFTER",
-    "PERCENT",
-    "PRONOUN",
-    "QUANTITY",
-    "QUOTE_SPAN",
-    "QUOTE_THEN_VERB",
-    "RELATIVE_CLAUSE",
-    "REPORTED",
-    "REPORTED_LEAD",
-    "REPORTED_VERB",
-    "ROLE_PATTERNS",
-    "SENTENCE_RULES",
-    "SPEAKER_RULES",
-    "SPEAKER_TAIL",
-    "SPEECH_VERBS",
-    "STARTS_WITH_QUOTE",
-    "SUBJECT_HAS_VERB",
-    "SURNAME_MIN_RATIO",
-    "SURVEYED_BY",
-    "THING_SUBJECT",
-    "TITLES",
-    "TITLE_AT_END",
-    "TRAILING_SUBJ",
-    "TRAILING_VERB",
-    "WHICH_REPORTED",
-    "Attribution",
-    "KnownPerson",
-    "SpeechContext",
-    "VoiceResolver",
-    "attribute",
-    "has_quote",
-    "looks_like_person",
-    "names_in",
-    "norm_name",
-    "person_names",
-    "strip_titles",
-]
 
 
 def attribute(text: str, resolver: VoiceResolver, ctx: SpeechContext) -> Attribution:

@@ -30,13 +30,10 @@ from sentiment.heads import NO_TOPIC, STANCES
 from sentiment.newsmtsc import read_newsmtsc
 from sentiment.newsmtsc import train_path as newsmtsc_train_path
 from sentiment.targets import force_pattern, force_spans
-from sentiment.topic_refit import ENCODER_SHARES, best_threshold, refit_topic_head
+from sentiment.topic_refit import best_threshold, refit_topic_head
 from sentiment.train import Cached, Settings, StanceItem, TrainData, Trainer, cache_lower, set_seed
 
 logger = logging.getLogger(__name__)
-
-# re-exported: the encoder head's candidate shares in the topic mix (see `sentiment.topic_refit`)
-__all__ = ["ENCODER_SHARES", "MODEL_NAME", "best_threshold", "refit_topic_head", "train_model"]
 
 MODEL_NAME = "pcm-minilm-l6-confidence"
 NEWSMTSC_DEV_SHARE = 10  # 1 in 10 NewsMTSC train sentences is held out for model selection

@@ -9,7 +9,7 @@ import torch
 from pcm.cli import main
 from sentiment.confidence_model import ConfidenceModel
 from sentiment.corpus import DATA_DIR
-from sentiment.training import ENCODER_SHARES
+from sentiment.topic_refit import ENCODER_SHARES
 
 pytestmark = pytest.mark.slow
 

@@ -21,45 +21,18 @@ import duckdb
 from core.config import size_bytes
 from core.errors import QueryError
 from warehouse.analyst_guard import (
-    ALLOWED_STATEMENTS,
-    BLOCKED_FUNCTIONS,
     DEFAULT_MAX_ROWS,
-    MAX_ROWS_CEILING,
-    blocked_functions,
     check_limits,
     check_statements,
     explain_error,
 )
-from warehouse.analyst_result import FORMATS, QueryResult, csv_field, csv_line, format_result
+from warehouse.analyst_result import QueryResult
 from warehouse.analyst_scrub import PathScrubber
-from warehouse.analyst_watchdog import folder_bytes, run_with_timeout, spill_folder
+from warehouse.analyst_watchdog import run_with_timeout, spill_folder
 from warehouse.connection import READER_RETRY_S, connect_with_retry, reader_path
 
 # The pieces live in analyst_guard (refusals, limits, errors), analyst_watchdog (time, spill and
-# row limits while the query runs), analyst_scrub (paths) and analyst_result (formats); their
-# public names are re-exported here for the callers of `warehouse.analyst`.
-__all__ = [
-    "ALLOWED_STATEMENTS",
-    "BLOCKED_FUNCTIONS",
-    "DEFAULT_MAX_ROWS",
-    "FORMATS",
-    "MAX_ROWS_CEILING",
-    "PathScrubber",
-    "QueryResult",
-    "analyst_connection",
-    "analyst_settings",
-    "blocked_functions",
-    "check_limits",
-    "check_statements",
-    "csv_field",
-    "csv_line",
-    "explain_error",
-    "folder_bytes",
-    "format_result",
-    "run_query",
-    "run_with_timeout",
-    "spill_folder",
-]
+# row limits while the query runs), analyst_scrub (paths) and analyst_result (formats).
 
 
 def analyst_settings(
