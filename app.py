@@ -22,6 +22,7 @@ PAGES = [
     st.Page("dashboard/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("dashboard/trends.py", title="Trends", icon=":material/show_chart:"),
     st.Page("dashboard/stories.py", title="Stories", icon=":material/article:"),
+    st.Page("dashboard/coverage.py", title="Coverage", icon=":material/pie_chart:"),
     st.Page("dashboard/alerts.py", title="Alerts", icon=":material/notifications:"),
     st.Page("dashboard/sources.py", title="Sources", icon=":material/rss_feed:"),
     st.Page("dashboard/review.py", title="Review", icon=":material/edit:"),

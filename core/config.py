@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -111,6 +112,30 @@ class Crawl(_Strict):
     # The whole crawl stage (every source) stops starting sources after this many seconds and
     # gives the sources still running only what is left; must fit in schedule.run_timeout_s.
     stage_budget_s: float = Field(2 * 3600, gt=0)
+    # The Redis server of the distributed crawl (`pcm crawl --workers N`, the `distributed`
+    # extra): shared request queues, duplicate filter and the items on their way to the one
+    # warehouse writer. Unset: every crawl runs on this machine alone.
+    redis_url: str | None = None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        url = url.strip()
+        try:
+            parts = urlsplit(url)
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            parts, port_ok = urlsplit(""), False
+        scheme = parts.scheme.lower()
+        where = parts.path if scheme == "unix" else parts.hostname
+        if scheme not in ("redis", "rediss", "unix") or not where or not port_ok:
+            raise ValueError(
+                "expected redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS) or "
+                f"unix:///PATH/redis.sock, got {url!r}"
+            )
+        return url
 
 
 class Source(_Strict):
@@ -263,6 +288,23 @@ class Smtp(_Strict):
 class Digest(_Strict):
     out_dir: str = "reports"
     smtp: Smtp | None = None
+    # Where readers open the dashboard ("https://confidence.example.org"): the digest then
+    # links each alert and topic to its page there. None: no dashboard links.
+    dashboard_url: str | None = None
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _dashboard_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        url = url.strip().rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"expected the dashboard's http(s) address such as "
+                f"https://confidence.example.org, got {url!r}"
+            )
+        return url
 
 
 class Auth(_Strict):

@@ -125,3 +125,56 @@ def source_kind_name(kind: object) -> str:
         Its display name ("Local news"); an unknown id in plain words.
     """
     return SOURCE_KIND_NAMES.get(str(kind), _fallback(kind))
+
+
+# Reasons that say the page was fetched but held nothing usable; the rest are fetch failures.
+CONTENT_REASONS = frozenset(
+    {"empty_body", "paywall_stub", "not_html", "bad_html", "bad_pdf", "store_failed"}
+)
+# A feed or sitemap that answered but is not one (an HTML page where the RSS used to be): the
+# source's articles can no longer be found, so the source is partial, or failed when none of
+# its feeds, sitemaps and listings could be read.
+DISCOVERY_REASONS = frozenset({"bad_feed", "bad_sitemap"})
+ROBOTS_REASONS = frozenset({"robots_disallowed", "robots_unavailable"})
+
+# Crawl error reasons (`crawl_errors.reason`, `crawl_stats.errors_by_reason`) as people read them.
+REASON_NAMES = {
+    "timeout": "timed out",
+    "dns": "address not found (DNS)",
+    "connection_refused": "connection refused",
+    "connection_lost": "connection dropped",
+    "download_failed": "download failed",
+    "truncated": "download cut short",
+    "too_large": "page too large",
+    "bad_url": "unusable link",
+    "robots_disallowed": "robots.txt forbids it",
+    "robots_unavailable": "robots.txt could not be read",
+    "offsite_canonical": "page points to another site",
+    "empty_body": "empty page",
+    "paywall_stub": "behind a paywall",
+    "not_html": "not a web page",
+    "bad_html": "page could not be read",
+    "bad_pdf": "PDF could not be read",
+    "bad_feed": "feed is no longer a feed",
+    "bad_sitemap": "sitemap could not be read",
+    "store_failed": "could not be saved",
+    "passages_capped": "article cut to the passage limit",
+}
+
+
+def reason_name(reason: object) -> str:
+    """A crawl error reason as people read it.
+
+    Args:
+        reason: a reason code such as "robots_disallowed" or "http_503".
+
+    Returns:
+        Its plain words ("robots.txt forbids it", "server error (HTTP 503)"); an unknown code in
+        plain words.
+    """
+    code = str(reason)
+    if code.startswith("http_") and code[5:].isdigit():
+        status = int(code[5:])
+        kind = "server error" if status >= 500 else "page not found" if status == 404 else "refused"
+        return f"{kind} (HTTP {status})"
+    return REASON_NAMES.get(code, _fallback(reason))

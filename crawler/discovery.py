@@ -198,6 +198,14 @@ def _is_article_link(link: str, patterns: list[re.Pattern[str]]) -> bool:
     return len([w for w in re.split(r"[-_]", segment) if w]) >= SLUG_MIN_WORDS
 
 
+def is_article_url(url: str, article_patterns: list[str]) -> bool:
+    """Whether a listing page would follow `url` as an article: it matches one of
+    `article_patterns` (searched in the absolute URL), or, without patterns, its last path
+    segment is a slug of `SLUG_MIN_WORDS` or more words. `pcm backfill` judges archived pages
+    by the same rule."""
+    return _is_article_link(url, [re.compile(p) for p in article_patterns])
+
+
 def parse_listing(body: bytes | str, url: str, article_patterns: list[str]) -> ListingPage:
     """Article links (same site, matching one of `article_patterns`) and pagination links.
 

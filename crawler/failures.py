@@ -12,21 +12,8 @@ from crawler.urlpolicy import OFFSITE_CANONICAL, Refusal
 
 logger = logging.getLogger(__name__)
 
-# Reasons that say the page was fetched but held nothing usable; the rest are fetch failures.
-CONTENT_REASONS = frozenset(
-    {
-        "empty_body",
-        "paywall_stub",
-        "not_html",
-        "bad_html",
-        "bad_pdf",
-        "store_failed",
-    }
-)
-# A feed or sitemap that answered but is not one (an HTML page where the RSS used to be): the
-# source's articles can no longer be found, so the source is partial, or failed when none of
-# its feeds, sitemaps and listings could be read.
-DISCOVERY_REASONS = frozenset({"bad_feed", "bad_sitemap"})
+# Which reasons are content and discovery failures rather than fetch failures: core.vocabulary,
+# so that the dashboard tells them apart without importing the crawler.
 PASSAGES_CAPPED = "passages_capped"  # an article over crawl.max_passages_per_article
 # Recorded, but the page itself was fetched and stored: not a failure of the source.
 NOTICE_REASONS = frozenset({OFFSITE_CANONICAL, PASSAGES_CAPPED})

@@ -155,8 +155,9 @@ def mem(db_path: str, version: str, sql: str, params: list | dict | None = None)
 
 
 @cached
-def article_view_sql(db_path: str, version: str) -> list[str]:
-    """The `CREATE VIEW` statements of `ARTICLE_VIEWS` as the warehouse defines them, in order.
+def view_sql(db_path: str, version: str, names: tuple[str, ...]) -> list[str]:
+    """The `CREATE VIEW` statements of the named views as the warehouse defines them, in the
+    order given.
 
     A view the warehouse lacks is left out: the query that reads it then raises
     `duckdb.CatalogException`, which app.py answers with "run `pcm init`".
@@ -166,10 +167,15 @@ def article_view_sql(db_path: str, version: str) -> list[str]:
             db_path,
             "SELECT view_name, sql FROM duckdb_views() "
             "WHERE NOT internal AND list_contains($names, view_name)",
-            {"names": list(ARTICLE_VIEWS)},
+            {"names": list(names)},
         ).itertuples(index=False)
     )
-    return [found[name] for name in ARTICLE_VIEWS if name in found]
+    return [found[name] for name in names if name in found]
+
+
+def article_view_sql(db_path: str, version: str) -> list[str]:
+    """The `CREATE VIEW` statements of `ARTICLE_VIEWS` as the warehouse defines them, in order."""
+    return view_sql(db_path, version, ARTICLE_VIEWS)
 
 
 def mem_articles(

@@ -43,7 +43,20 @@ STANCE_COLOURS = {
     "mixed": "#CC79A7",
 }
 HEIGHT = 260
+ANNOTATION_COLOUR = "#333333"  # event annotations: dark grey, dashed, with their text
 DAY_MS = 86_400_000
+# Axis, legend and title text: the page's own text colour, 12.6:1 on white (WCAG AA asks
+# 4.5:1; the default grey axis labels measured about 3.7:1).
+TEXT_COLOUR = "#31333F"
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """A top-level chart with its axis, legend and title text in the page's text colour."""
+    return (
+        chart.configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12)
+        .configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12)
+        .configure_title(color=TEXT_COLOUR)
+    )
 
 
 def _time_axis(days: tuple | None) -> alt.X:
@@ -71,8 +84,46 @@ def _series_scale(values: list[str]) -> dict:
     }
 
 
+def annotation_layers(annotations: pd.DataFrame | None, label: bool = True) -> list[alt.Chart]:
+    """Event annotations as vertical rules at their day, each with its text at the top.
+
+    Args:
+        annotations: rows of `queries.annotations` (day, text, added_by); None or empty: none.
+        label: write the text beside the rule (the volume bars below only get the rule).
+
+    Returns:
+        Layers to add to a time chart whose x axis is a date (empty when there is nothing).
+    """
+    if annotations is None or annotations.empty:
+        return []
+    marks = annotations[["day", "text", "added_by"]]
+    tooltip = [
+        alt.Tooltip("day:T", format="%d %b %Y", title="day"),
+        alt.Tooltip("text:N", title="event"),
+        alt.Tooltip("added_by:N", title="added by"),
+    ]
+    base = alt.Chart(marks).encode(x="day:T")
+    layers = [
+        base.mark_rule(color=ANNOTATION_COLOUR, strokeDash=[5, 3], strokeWidth=1.5).encode(
+            tooltip=tooltip
+        )
+    ]
+    if label:
+        layers.append(
+            base.mark_text(
+                align="left", baseline="top", dx=4, dy=4, fontSize=11, color=ANNOTATION_COLOUR
+            ).encode(y=alt.value(0), text="text:N", tooltip=tooltip)
+        )
+    return layers
+
+
 def trend_chart(
-    df: pd.DataFrame, alerts: pd.DataFrame, series: str, title: str, days: tuple | None = None
+    df: pd.DataFrame,
+    alerts: pd.DataFrame,
+    series: str,
+    title: str,
+    days: tuple | None = None,
+    annotations: pd.DataFrame | None = None,
 ) -> alt.Chart:
     """Rolling 7-day net score per series with its uncertainty band and alert markers.
 
@@ -81,9 +132,12 @@ def trend_chart(
         alerts: rows of `queries.alerts` for the same topics (day, topic, explanation).
         series: the column that tells the lines apart ("topic" or "grp").
         title: the chart title.
+        days: the date range of the x axis.
+        annotations: event annotations (`annotation_layers`), drawn as labelled rules.
 
     Returns:
-        A layered Altair chart: band, line with point shapes, zero rule, alert triangles.
+        A layered Altair chart: band, line with point shapes, zero rule, alert triangles,
+        annotations.
     """
     values = sorted(df[series].astype(str).unique().tolist())
     scales = _series_scale(values)
@@ -118,7 +172,13 @@ def trend_chart(
         .mark_rule(color="#555", strokeDash=[3, 3])
         .encode(y="y:Q")
     )
-    layers = [band, line, points, zero]
+    layers = [band, line, points, zero, *_alert_layers(alerts), *annotation_layers(annotations)]
+    return alt.layer(*layers).properties(title=title, height=HEIGHT)
+
+
+def _alert_layers(alerts: pd.DataFrame) -> list[alt.Chart]:
+    """Alert days as triangles at the top of the trend chart, with a dotted rule."""
+    layers: list[alt.Chart] = []
     if not alerts.empty:
         marks = alerts.assign(y=0.93, label="alert")
         layers.append(
@@ -145,14 +205,20 @@ def trend_chart(
         layers.append(
             alt.Chart(alerts).mark_rule(color="#D55E00", strokeDash=[2, 4]).encode(x="day:T")
         )
-    return alt.layer(*layers).properties(title=title, height=HEIGHT)
+    return layers
 
 
-def volume_chart(df: pd.DataFrame, series: str, days: tuple | None = None) -> alt.Chart:
-    """Daily passage counts as stacked bars, one colour per series (same colours as the lines)."""
+def volume_chart(
+    df: pd.DataFrame,
+    series: str,
+    days: tuple | None = None,
+    annotations: pd.DataFrame | None = None,
+) -> alt.Chart | alt.LayerChart:
+    """Daily passage counts as stacked bars, one colour per series (same colours as the lines),
+    with the annotations' rules (their text is on the chart above)."""
     values = sorted(df[series].astype(str).unique().tolist())
     scales = _series_scale(values)
-    return (
+    bars = (
         alt.Chart(df)
         .mark_bar()
         .encode(
@@ -173,28 +239,43 @@ def volume_chart(df: pd.DataFrame, series: str, days: tuple | None = None) -> al
         )
         .properties(height=120)
     )
+    rules = annotation_layers(annotations, label=False)
+    return alt.layer(bars, *rules).properties(height=120) if rules else bars
 
 
 def trend_and_volume(
-    df: pd.DataFrame, alerts: pd.DataFrame, series: str, title: str, days: tuple | None = None
+    df: pd.DataFrame,
+    alerts: pd.DataFrame,
+    series: str,
+    title: str,
+    days: tuple | None = None,
+    annotations: pd.DataFrame | None = None,
 ) -> alt.VConcatChart:
-    """The trend chart above the volume bars, sharing the time axis and the colours."""
-    return alt.vconcat(
-        trend_chart(df, alerts, series, title, days), volume_chart(df, series, days), spacing=8
-    ).resolve_scale(x="shared", color="shared")
+    """The trend chart above the volume bars, sharing the time axis and the colours; event
+    annotations are drawn on both."""
+    return readable(
+        alt.vconcat(
+            trend_chart(df, alerts, series, title, days, annotations),
+            volume_chart(df, series, days, annotations),
+            spacing=8,
+        ).resolve_scale(x="shared", color="shared")
+    )
 
 
-def weekly_share_chart(df: pd.DataFrame, title: str) -> alt.LayerChart:
+def weekly_share_chart(
+    df: pd.DataFrame, title: str, annotations: pd.DataFrame | None = None
+) -> alt.LayerChart:
     """Each topic's weekly share of negative stories, with its 95% interval; a week without
     stories is a gap in the line, never a zero.
 
     Args:
         df: rows of `queries.weekly` with a `label` column (the topic as people read it).
         title: the chart title.
+        annotations: event annotations (`annotation_layers`), drawn at their day.
 
     Returns:
         A layered Altair chart: interval band, line (broken at empty weeks), points sized by
-        the week's stories.
+        the week's stories, annotations.
     """
     values = sorted(df["label"].astype(str).unique().tolist())
     scales = _series_scale(values)
@@ -248,14 +329,18 @@ def weekly_share_chart(df: pd.DataFrame, title: str) -> alt.LayerChart:
             ],
         )
     )
-    return (band + line + points).properties(title=title, height=280)
+    return readable(
+        alt.layer(band, line, points, *annotation_layers(annotations)).properties(
+            title=title, height=280
+        )
+    )
 
 
 def errors_chart(df: pd.DataFrame) -> alt.Chart:
     """Crawl errors per source, stacked by reason (with the count as a label in the tooltip)."""
     reasons = sorted(df["reason"].unique().tolist())
     scales = _series_scale(reasons)
-    return (
+    return readable(
         alt.Chart(df)
         .mark_bar()
         .encode(

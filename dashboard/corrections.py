@@ -11,7 +11,7 @@ import duckdb
 from core.config import Config
 from core.errors import PcmError
 from core.vocabulary import STANCES, TOPICS, VOICES
-from warehouse import materialized
+from warehouse import alert_store, materialized
 from warehouse.connection import has_snapshot, writer
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,9 @@ def save(
     Then, on the same writer session, the corrected passage's rows of the dashboard's
     materialized table are rebuilt from the view (the whole table when it was not current), so
     the next page reads the correction from the table. Should that fail, the correction stays
-    saved and the dashboard reads the view until the table is rebuilt.
+    saved and the dashboard reads the view until the table is rebuilt. The stored alerts of the
+    days the passage counts in are evaluated against the rule again (warehouse/alert_store.py):
+    current counts, or "withdrawn after corrections".
 
     Args:
         cfg: the config (its db_path and lock timeout are used).
@@ -133,5 +135,9 @@ def save(
             materialized.refresh_passage(con, passage_id, before)
         except duckdb.Error as exc:  # the views still show the correction; the table is stale
             logger.warning("could not refresh %s: %s", materialized.TABLE, exc)
+        try:  # stored alerts of the days this passage counts in follow the rule again
+            alert_store.revise_after_correction(con, cfg.alerts, passage_id, when)
+        except duckdb.Error as exc:  # the correction stays; the nightly run revises them
+            logger.warning("could not re-evaluate the alerts after a correction: %s", exc)
     logger.info("stored %d corrections of passage %d by %s", len(changes), passage_id, author)
     return len(changes)

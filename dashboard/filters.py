@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import streamlit as st
 
-from core.vocabulary import SOURCE_KINDS, TOPICS, VOICES
+from core.vocabulary import (
+    SOURCE_KINDS,
+    TOPICS,
+    VOICES,
+    source_kind_name,
+    topic_name,
+    voice_name,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +30,12 @@ KEY_VOICES = "voice"
 KEY_KINDS = "kind"
 KEY_OUTLETS = "outlet"
 KEY_EXTERNAL = "external"
+# Not a sidebar widget: the Stories page's "came in after" (an ISO date or UTC time), set by
+# the Overview's "Since the last run" links and cleared on that page.
+KEY_SINCE = "since"
+# Set by the links one page makes to another (`link_params`): the filters come from the URL.
+KEY_FROM = "from"
+_FILTER_KEYS = (KEY_DATES, KEY_TOPICS, KEY_VOICES, KEY_KINDS, KEY_OUTLETS, KEY_EXTERNAL)
 
 
 @dataclass(frozen=True)
@@ -89,18 +103,100 @@ class Filters:
     def describe(self) -> str:
         """One line for captions and CSV file names' neighbours."""
         parts = [f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"]
-        for label, values in (
-            ("topics", self.topics),
-            ("voices", self.voices),
-            ("kinds", self.source_kinds),
-            ("outlets", self.outlets),
+        for label, values, name in (
+            ("topics", self.topics, topic_name),
+            ("voices", self.voices, voice_name),
+            ("kinds of outlet", self.source_kinds, source_kind_name),
+            ("outlets", self.outlets, str),
         ):
-            if values:
-                parts.append(f"{label}: {', '.join(values)}")
+            if values:  # in words, never the ids
+                parts.append(f"{label}: {', '.join(name(v) for v in values)}")
         parts.append(
             "external voices only" if self.external_only else "including the force's own statements"
         )
         return "; ".join(parts)
+
+
+def link_params(
+    f: Filters,
+    topic: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    **extra: str,
+) -> dict[str, str | list[str]]:
+    """Query parameters for a link to another page that keeps the reader's filters.
+
+    The link opens that page with the same voices, source kinds, outlets and "External voices
+    only" setting; `topic` replaces the topics, `start` and `end` the dates (both, or neither).
+    Values are the ids the sidebar's widgets read from the URL, e.g.
+    {"topic": "road_safety", "dates": ["2026-12-01", "2026-12-07"]}.
+
+    Args:
+        f: the filters of this page.
+        topic: one topic id to filter to (else the page's topics, if any).
+        start, end: the date range to open (else the page's).
+        **extra: further parameters (e.g. article="12", since="2026-12-07T03:10:00Z").
+
+    Returns:
+        A mapping for `st.page_link(..., query_params=...)`.
+    """
+    params: dict[str, str | list[str]] = {}
+    first, last = (start, end) if start and end else (f.start, f.end)
+    params[KEY_DATES] = [first.isoformat(), last.isoformat()]
+    topics = (topic,) if topic else f.topics
+    for key, values in (
+        (KEY_TOPICS, topics),
+        (KEY_VOICES, f.voices),
+        (KEY_KINDS, f.source_kinds),
+        (KEY_OUTLETS, f.outlets),
+    ):
+        if values:
+            params[key] = list(values)
+    if not f.external_only:
+        params[KEY_EXTERNAL] = "false"
+    params.update(extra)
+    params[KEY_FROM] = "link"
+    return params
+
+
+def follow_link() -> bool:
+    """Let the sidebar's widgets take their values from the URL of a link just followed.
+
+    Streamlit keeps a widget's earlier value over the URL of an `st.page_link` to another page,
+    so the filters a link names (`link_params`, marked with `from=link`) would be ignored.
+    Forgetting the widgets' values makes them read the URL as on a first visit; the marker is
+    then removed, so that later changes in the sidebar win as usual.
+
+    Returns:
+        Whether a link was followed.
+    """
+    if KEY_FROM not in st.query_params:
+        return False
+    for key in _FILTER_KEYS:
+        if key in st.session_state:
+            del st.session_state[key]
+    st.query_params.pop(KEY_FROM, None)
+    logger.debug("filters taken from the link's URL")
+    return True
+
+
+def _named_multiselect(
+    label: str, options: tuple[str, ...], key: str, name: Callable[[object], str], empty: str
+) -> list[str]:
+    """A sidebar multiselect that shows names ("Stop and search") and keeps ids, in the URL
+    too (`?topic=stop_and_search`, as `link_params` writes it).
+
+    `bind="query-params"` would put the shown names in the URL, so the widget and the URL are
+    kept in step here: the URL gives the first value, the widget's value is written back.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = [v for v in st.query_params.get_all(key) if v in options]
+    chosen = st.sidebar.multiselect(label, options, key=key, format_func=name, placeholder=empty)
+    if chosen:
+        st.query_params[key] = list(chosen)
+    else:
+        st.query_params.pop(key, None)
+    return chosen
 
 
 def sidebar(first_day: date | None, last_day: date | None, outlets: list[str]) -> Filters:
@@ -117,6 +213,7 @@ def sidebar(first_day: date | None, last_day: date | None, outlets: list[str]) -
     last_day = last_day or date.today()
     first_day = min(first_day or last_day, last_day)
     default_start = max(first_day, last_day - timedelta(days=DEFAULT_DAYS - 1))
+    follow_link()
     st.sidebar.header("Filters")
     picked = st.sidebar.date_input(
         "Dates",
@@ -132,13 +229,7 @@ def sidebar(first_day: date | None, last_day: date | None, outlets: list[str]) -
     start = picked[0] if picked else default_start
     # A half-picked range (first day only so far) shows that one day.
     end = picked[1] if len(picked) > 1 else (start if picked else last_day)
-    topics = st.sidebar.multiselect(
-        "Topics",
-        TOPICS,
-        key=KEY_TOPICS,
-        bind="query-params",
-        placeholder="All topics",
-    )
+    topics = _named_multiselect("Topics", TOPICS, KEY_TOPICS, topic_name, "All topics")
     external = st.sidebar.toggle(
         "External voices only",
         value=True,
@@ -147,19 +238,9 @@ def sidebar(first_day: date | None, last_day: date | None, outlets: list[str]) -
         help="Leave out the words of the force's own staff: a confidence measure built "
         "from its own press releases measures its PR.",
     )
-    voices = st.sidebar.multiselect(
-        "Voices",
-        VOICES,
-        key=KEY_VOICES,
-        bind="query-params",
-        placeholder="All voices",
-    )
-    kinds = st.sidebar.multiselect(
-        "Source kinds",
-        SOURCE_KINDS,
-        key=KEY_KINDS,
-        bind="query-params",
-        placeholder="All kinds",
+    voices = _named_multiselect("Voices", VOICES, KEY_VOICES, voice_name, "All voices")
+    kinds = _named_multiselect(
+        "Source kinds", SOURCE_KINDS, KEY_KINDS, source_kind_name, "All kinds"
     )
     chosen_outlets = st.sidebar.multiselect(
         "Outlets", outlets, key=KEY_OUTLETS, bind="query-params", placeholder="All outlets"

@@ -1,4 +1,5 @@
-"""The Overview page's queries: each topic's week against the weeks before, and its verdict."""
+"""The Overview page's queries: each topic's week against the weeks before, and its verdict;
+the stories new since the last nightly run; the sources that failed in the latest run."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 from core.config import Alerts
 from core.vocabulary import TOPICS
 from dashboard.alerts_queries import alerts
-from dashboard.cache import cached, mem, named, numbered
+from dashboard.cache import cached, frame, mem, mem_articles, named, numbered
 from dashboard.filters import Filters
 from warehouse import change_rule
 from warehouse.connection import reader
@@ -118,3 +119,91 @@ def topic_changes(
         )
     columns = list(change_rule.TopicChange.__dataclass_fields__)
     return pd.DataFrame([vars(c) for c in found.values()], columns=columns)
+
+
+NEW_STORY_COLUMNS = [
+    "topic",
+    "article_id",
+    "title",
+    "source",
+    "outlets",
+    "day",
+    "stance",
+    "net_score",
+]
+
+
+@cached
+def last_run(db_path: str, version: str) -> dict | None:
+    """The newest successful nightly run and the stories new in it (view `run_new_articles`).
+
+    Returns:
+        None when no run has succeeded; else {"run_id", "started_at", "finished_at",
+        "new_since" (the run before it finished; None for the first run), "new_articles",
+        "article_ids" (tuple of the new original articles' ids)}, timestamps in London time.
+    """
+    df = frame(
+        db_path,
+        """
+        SELECT run_id, started_at, finished_at, new_since, new_articles, article_ids
+        FROM run_new_articles
+        ORDER BY finished_at DESC, run_id DESC
+        LIMIT 1
+    """,
+    )
+    if df.empty:
+        return None
+    row = df.iloc[0].to_dict()
+    row["new_since"] = None if pd.isna(row["new_since"]) else row["new_since"]
+    row["article_ids"] = tuple(int(i) for i in row["article_ids"])
+    return row
+
+
+@cached
+def new_stories(
+    db_path: str, version: str, article_ids: tuple[int, ...], f: Filters
+) -> pd.DataFrame:
+    """The stance of each new story on each of its topics, from the `story_topics` view.
+
+    Args:
+        db_path: the warehouse file.
+        version: the data version.
+        article_ids: the stories (original articles) to show, e.g. `last_run(...)["article_ids"]`.
+        f: the filters: topics, source kinds and outlets restrict the stories; "External voices
+            only" picks the view's 'external' rows (else 'all'); dates and voices are not used.
+
+    Returns:
+        Columns NEW_STORY_COLUMNS, one row per story and topic: by topic, then critical first.
+    """
+    if not article_ids:
+        return pd.DataFrame(columns=NEW_STORY_COLUMNS)
+    cond, params = f.where(dates=False, voices=False)
+    scope = (f"({cond}) AND list_contains(?::BIGINT[], article_id)", [*params, list(article_ids)])
+    return mem_articles(
+        db_path,
+        version,
+        scope,
+        f"""
+        SELECT {", ".join(NEW_STORY_COLUMNS)}
+        FROM story_topics
+        WHERE voices = ?
+        ORDER BY topic,
+                 CASE stance WHEN 'negative' THEN 0 WHEN 'mixed' THEN 1 WHEN 'positive' THEN 2
+                      ELSE 3 END,
+                 net_score, article_id
+    """,
+        ["external" if f.external_only else "all"],
+    )
+
+
+@cached
+def failed_sources(db_path: str, version: str) -> list[str]:
+    """The sources whose crawl failed in the newest nightly run (whatever its status)."""
+    return frame(
+        db_path,
+        """
+        SELECT DISTINCT source FROM crawl_stats
+        WHERE status = 'failed' AND run_id = (SELECT max(id) FROM runs)
+        ORDER BY source
+    """,
+    )["source"].tolist()

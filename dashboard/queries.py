@@ -7,6 +7,7 @@ only gathers their names:
   dashboard/overview_queries.py each topic's week against the weeks before, and its verdict
   dashboard/trends_queries.py   the busiest topics, daily volume and rolling net score
   dashboard/alerts_queries.py   alerts with their stories
+  dashboard/coverage_queries.py share of voice, and each topic against earlier periods
   dashboard/stories_queries.py  the stories behind the filter, one article and its passages
   dashboard/review_queries.py   passages worth a second look, one passage to correct
   dashboard/sources_queries.py  crawl health per source, crawl errors
@@ -27,7 +28,17 @@ from dashboard.cache import (
     lock_free,
     mem,
 )
-from dashboard.overview_queries import BASELINE_WEEKS, STEADY, WEEK_DAYS, overview, topic_changes
+from dashboard.coverage_queries import period_comparison, share_of_voice
+from dashboard.overview_queries import (
+    BASELINE_WEEKS,
+    STEADY,
+    WEEK_DAYS,
+    failed_sources,
+    last_run,
+    new_stories,
+    overview,
+    topic_changes,
+)
 from dashboard.review_queries import passage, review_candidates
 from dashboard.sidebar_queries import day_bounds, freshness, outlets, with_journal
 from dashboard.sources_queries import crawl_errors, source_health
@@ -54,14 +65,19 @@ __all__ = [
     "daily",
     "data_version",
     "day_bounds",
+    "failed_sources",
     "frame",
     "freshness",
+    "last_run",
     "lock_free",
     "mem",
+    "new_stories",
     "outlets",
     "overview",
     "passage",
+    "period_comparison",
     "review_candidates",
+    "share_of_voice",
     "source_health",
     "stories",
     "topic_changes",

@@ -21,7 +21,12 @@ STORY_SORTS = {
 
 @cached
 def stories(
-    db_path: str, version: str, f: Filters, sort: str = "Most negative first", limit: int = 500
+    db_path: str,
+    version: str,
+    f: Filters,
+    sort: str = "Most negative first",
+    limit: int = 500,
+    since: str | None = None,
 ) -> pd.DataFrame:
     """The articles behind the current filter with their per-topic stances.
 
@@ -36,6 +41,8 @@ def stories(
         f: the filters.
         sort: a key of STORY_SORTS.
         limit: the most rows returned.
+        since: only articles fetched after this time (ISO 8601; e.g. the run before last
+            finished: the Overview's "Since the last run" links); None for every article.
 
     Returns:
         Columns id, title, source, source_kind, published, passages, net, stances, url.
@@ -66,10 +73,11 @@ def stories(
                coalesce(a.published_at, a.fetched_at) AS published,
                p.passages::BIGINT AS passages, p.net, p.stances, a.url
         FROM per_article AS p JOIN articles AS a ON a.id = p.article_id
+        WHERE ?::TIMESTAMPTZ IS NULL OR a.fetched_at > ?::TIMESTAMPTZ
         ORDER BY {order}
         LIMIT ?
     """,
-        vparams + vparams + [int(limit)],
+        vparams + vparams + [since, since, int(limit)],
     )
 
 

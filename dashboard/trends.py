@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, context, queries, widgets
+from dashboard import annotate, briefing, charts, context, queries, trends_queries, widgets
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +20,31 @@ GRAINS = {
     "day": "Day by day, over passages.",
 }
 MAX_SPLIT_TOPICS = 6  # split views draw one chart per topic
+# The CSV's plain column names, day by day and week by week (the table on the page keeps ids).
+DAILY_COLUMNS = {
+    "day": "day",
+    "topic": "topic",
+    "group": "group",
+    "passages": "passages that day",
+    "articles": "articles that day",
+    "net": "net score that day",
+    "rolling_net": "net score over the 7 days to this day",
+    "low": "lower end of the 95% band",
+    "high": "upper end of the 95% band",
+    "rolling_passages": "passages in the 7 days",
+}
+WEEKLY_COLUMNS = {
+    "week": "week starting",
+    "topic": "topic",
+    "stories": "stories",
+    "negative": "negative stories",
+    "positive": "positive stories",
+    "outlets": "outlets",
+    "share": "share of stories negative",
+    "share_low": "share negative, 95% interval from",
+    "share_high": "share negative, 95% interval to",
+    "net_score": "net score",
+}
 
 
 def render() -> None:
@@ -27,6 +52,7 @@ def render() -> None:
     ctx = context.current()
     f = ctx.filters
     st.title("Trends")
+    annotate.flash()
     grain = (
         st.segmented_control(
             "Grain", list(GRAINS), default="week", key="grain", bind="query-params"
@@ -44,6 +70,7 @@ def render() -> None:
     if grain == "week":
         _weekly(ctx, f, topics)
         return
+    marks = trends_queries.annotations(ctx.db, ctx.version, f.start, f.end, tuple(topics))
     split = (
         st.segmented_control(
             "Split by", list(queries.SPLITS), default="none", key="split", bind="query-params"
@@ -59,11 +86,12 @@ def render() -> None:
     )
     if df.empty:
         st.info("No scored passages match these filters.")
+        annotate.panel(ctx, marks, f.end)
         return
     if split == "none":
         st.altair_chart(
             charts.trend_and_volume(
-                df, alerts, "topic", "Net score, 7-day rolling", (f.start, f.end)
+                df, alerts, "topic", "Net score, 7-day rolling", (f.start, f.end), marks
             ),
             width="stretch",
         )
@@ -80,18 +108,28 @@ def render() -> None:
                     "grp",
                     f"Net score by {split}, 7-day rolling",
                     (f.start, f.end),
+                    marks[marks["topic"].isna() | (marks["topic"] == topic)],
                 ),
                 width="stretch",
             )
     table = df.rename(columns={"grp": split if split != "none" else "group"})
     with st.expander("The numbers behind the charts"):
         st.dataframe(table, hide_index=True, width="stretch")
-    widgets.csv_download(table, "trends")
+    annotate.panel(ctx, marks, f.end)
+    plain = _plain(df.rename(columns={"grp": "group"}), split)
+    columns = DAILY_COLUMNS | {"group": split if split != "none" else "group"}
+    if split == "none":
+        del columns["group"]
+    parts = briefing.filter_parts(f) | {"split": (split,) if split != "none" else ()}
+    briefing.download(
+        plain, briefing.file_name("trends-daily", f.start, f.end, parts), columns, "csv_trends"
+    )
 
 
 def _weekly(ctx, f, topics: list[str]) -> None:
     """The weekly view: stories, not passages, so that one long article cannot swing a line."""
     df = queries.weekly(ctx.db, ctx.version, f, tuple(topics))
+    marks = trends_queries.annotations(ctx.db, ctx.version, f.start, f.end, tuple(topics))
     st.caption(
         GRAINS["week"] + " The line is the share of the week's stories (articles, syndicated "
         "copies counted once) whose stance on the topic was negative; the band is its 95% "
@@ -100,16 +138,37 @@ def _weekly(ctx, f, topics: list[str]) -> None:
     )
     if not (df["stories"] > 0).any():
         st.info("No stories match these filters.")
+        annotate.panel(ctx, marks, f.end)
         return
     df = df.assign(label=df["topic"].map(widgets.topic_label))
     st.altair_chart(
-        charts.weekly_share_chart(df, "Share of stories that were negative, week by week"),
+        charts.weekly_share_chart(df, "Share of stories that were negative, week by week", marks),
         width="stretch",
     )
     table = df[df["stories"] > 0].drop(columns=["segment", "label"])
     with st.expander("The numbers behind the chart"):
         st.dataframe(table, hide_index=True, width="stretch")
-    widgets.csv_download(table, "trends_weekly")
+    annotate.panel(ctx, marks, f.end)
+    parts = briefing.filter_parts(f, voices=False)
+    if not f.external_only:
+        parts["with"] = ("force-voice",)
+    briefing.download(
+        _plain(table, "none"),
+        briefing.file_name("trends", f.start, f.end, parts),
+        WEEKLY_COLUMNS,
+        "csv_trends_weekly",
+    )
+
+
+def _plain(df, split: str):
+    """The rows with topics, voices and source kinds as people read them (for the CSV)."""
+    out = df.assign(topic=df["topic"].map(widgets.topic_label))
+    names = {"voice": widgets.voice_label, "source kind": widgets.source_kind_label}
+    if split in names:
+        out["group"] = out["group"].map(names[split])
+    if "week" in out:
+        out["week"] = out["week"].dt.date
+    return out
 
 
 if __name__ == "__main__":  # st.Page runs this file as __main__

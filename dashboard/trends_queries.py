@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 
+from core import vocabulary
+from dashboard.alerts_queries import has_table
 from dashboard.cache import cached, mem, mem_articles, named, numbered
 from dashboard.filters import Filters
 from dashboard.overview_queries import WEEK_DAYS
+from warehouse import annotations as warehouse_annotations
+from warehouse.connection import reader
 
 logger = logging.getLogger(__name__)
 
 # How the Trends page can split each topic's line: a SQL expression per choice (constants).
 SPLITS = {"none": "'all'", "voice": "voice", "source kind": "source_kind"}
+ANNOTATION_COLUMNS = ["id", "day", "topic", "label", "added_by", "added_at"]
 
 
 @cached
@@ -141,3 +146,36 @@ def with_gaps(found: pd.DataFrame, topics, start, end) -> pd.DataFrame:
     empty = out["stories"] == 0
     out["segment"] = empty.groupby(out["topic"]).cumsum()
     return out.sort_values(["topic", "week"]).reset_index(drop=True)
+
+
+@cached
+def annotations(
+    db_path: str, version: str, start: date, end: date, topics: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The event annotations of a date range (warehouse/annotations.py), for every time chart.
+
+    Args:
+        db_path: the warehouse file.
+        version: the data version (the cache key; a page that adds one clears this cache).
+        start: the first day.
+        end: the last day.
+        topics: annotations on these topics and those on every topic (empty: all).
+
+    Returns:
+        Columns id, day (datetime), topic (None: every topic), label, added_by, added_at, and
+        text (the label, with the topic when it has one); oldest first. Empty on a warehouse
+        without the table (before migration 007).
+    """
+    with reader(db_path, published=True) as con:
+        found = (
+            warehouse_annotations.list_annotations(con, start, end, topics)
+            if has_table(con, "annotations")
+            else []
+        )
+    df = pd.DataFrame([vars(a) for a in found], columns=ANNOTATION_COLUMNS)
+    df["day"] = pd.to_datetime(df["day"])
+    df["text"] = [
+        label if topic is None else f"{label} ({vocabulary.topic_name(topic)})"
+        for label, topic in zip(df["label"], df["topic"], strict=True)
+    ]
+    return df

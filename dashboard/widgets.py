@@ -36,12 +36,25 @@ TREND_BADGES = {
     "new": ":gray-badge[new]",
     "no data": ":gray-badge[no data]",
 }
+# An article's stance on a topic as a reader says it (the `story_topics` / `article_topics`
+# stance: negative, positive, mixed, neutral).
+STANCE_WORDS = {
+    "negative": "critical",
+    "positive": "favourable",
+    "mixed": "balanced",
+    "neutral": "neutral",
+}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
 
 
 def stance_badge(label: str) -> str:
     """Markdown for a stance label (positive, negative, neutral or mixed)."""
     return _BADGES.get(str(label), f":gray-badge[{escape(str(label))}]")
+
+
+def stance_words(stance: str) -> str:
+    """An article's stance towards the force in plain words: "negative" -> "critical"."""
+    return STANCE_WORDS.get(str(stance), "not known")
 
 
 def escape(text: str) -> str:

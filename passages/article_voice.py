@@ -8,7 +8,8 @@ headline, which is the journalist's unless it attributes its claim:
 - narration that reports the findings of an inspection, a watchdog or its report, without a
   quote, is the inspectorate's ("The force was graded good for ...", "Inspectors found ...");
 - on a statement page (a force's newsroom, a commissioner's office, an inspectorate), the
-  remaining narration is the publisher's, and so are people it quotes by name alone.
+  remaining narration is the publisher's, and so are people it quotes by name alone;
+- on a readers' letters page (the headline says "Letter: …"), it is the public's.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ PUBLISHER_VOICE = {
 HEADLINE_MAX_WORDS = 25
 _BODY = (
     r"(?:inspectors?|inspectorate|hmic\w*|hmics|hmi|watchdogs?|iopc|ipcc|ombudsman|pirc|"
-    r"inspectors of constabulary|inspector of constabulary)"
+    r"inspectors of constabulary|inspector of constabulary|independent office for police "
+    r"conduct|independent police complaints commission)"
 )
 _FINDING_VERB = (
     r"(?:found|finds|find|rated|rates|graded|grades|judged|judges|concluded|concludes|"
@@ -54,7 +56,8 @@ FINDING = re.compile(
             rf"{_FINDING_VERB}\b",
             # "... rated 'outstanding' by Government inspectors", "given ... by the watchdog"
             rf"\b(?:rated|graded|judged|branded|assessed|found|praised|criticised|commended|"
-            rf"described|given|awarded|placed|put|moved|removed|escalated)\b[^.;:]{{0,90}}?"
+            rf"described|given|awarded|placed|put|moved|removed|escalated|received|"
+            rf"identified)\b[^.;:]{{0,90}}?"
             rf"\bby\s+(?:\w+[’'ʼ]?\s+){{0,4}}?{_BODY}",
             # "..., says HMIC report", "warns the watchdog"
             rf"\b(?:says?|said|finds?|found|warns?|warned)\s+(?:\w+\s+){{0,2}}?{_BODY}\b",
@@ -75,16 +78,25 @@ FINDING = re.compile(
 # inspectorate's only in an article that names an inspectorate or a watchdog.
 DOCUMENT_FINDING = re.compile(
     r"\b(?:the|a|an|its|this|their)\s+(?:\w+\s+){0,2}?(?:report|inspection|review|"
-    r"findings|peel assessment|peel|study)\b(?:\s+\w+){0,3}?\s+(?:(?:has|have|also)\s+)?"
-    r"(?:found|finds|said|says|concluded|concludes|identified|highlighted|rated|graded|"
+    r"findings|peel assessment|peel|study|survey|research)\b(?:\s+\w+){0,3}?\s+"
+    r"(?:(?:has|have|also)\s+)?"
+    r"(?:found|finds|said|says|showed|shows|concluded|concludes|identified|highlighted|rated|graded|"
     r"praised|criticised|revealed|reveals|warned|warns|noted|notes|described|recommended|"
-    r"calls? on|called on)\b",
+    r"calls? on|called on)\b"
+    # "… identified as failing by an official report", "…, according to a major review"
+    r"|\b(?:identified|rated|graded|judged|found|criticised|praised|branded)\b"
+    r"[^.;:]{0,90}?\bby\s+(?:an?|the)\s+(?:\w+\s+){0,2}?(?:report|inspection|review)\b"
+    r"|\baccording to\s+(?:an?|the|its)\s+(?:\w+\s+){0,2}?(?:report|inspection|review)\b"
+    # "Figures released in a report by the IPCC show …"
+    r"|\b(?:figures|data|statistics)\b[^.;:]{0,40}?\b(?:in|from)\s+(?:an?|the)\s+"
+    r"(?:\w+\s+){0,2}?(?:report|review|inspection)\b",
     re.IGNORECASE,
 )
 WATCHDOG = re.compile(rf"\b{_BODY}\b", re.IGNORECASE)
 # A report by someone who is not a watchdog ("a report by the ethics panel") is theirs.
 OTHER_OWNER = re.compile(
-    r"\b(?:report|review|study|survey)\s+(?:by|from|for)\s+(?:the\s+)?(?!" + _BODY + r")\w+",
+    r"\b(?:report|review|study|survey)\s+(?:by|from|for)\s+(?!(?:the\s+)?" + _BODY + r"\b)"
+    r"(?:the\s+)?\w+",
     re.IGNORECASE,
 )
 # Headline verbs that attribute the claim to the headline's subject.
@@ -98,6 +110,13 @@ HEADLINE_SPEECH = re.compile(
 QUOTED_GRADE = re.compile(rf"['‘“\"]\s*{_GRADE}\b", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 QUOTE_MARKS = re.compile(r"[“”\"]")
+# A readers' letters page ("Grantham Journal letter: …", "Letters: …", "Letter to the editor"):
+# the writer is a member of the public, and the page's narration is theirs.
+LETTER_PAGE = re.compile(
+    r"^(?:[\w'’]+\s+){0,4}?(?:letters?|your letters|readers[’']? letters|postbag|mailbag)\s*[:|–-]|"
+    r"\bletters? to the editor\b",
+    re.IGNORECASE,
+)
 # A speaker known only by name ("Mike Harrison"), with no role that makes them the public.
 BARE_NAME = re.compile(r"^[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}$")
 
@@ -144,11 +163,16 @@ def refine_voices(segments: list, source_kind: str | None = None, headline: bool
         The segments with narration re-voiced where a rule applies (others unchanged).
     """
     publisher = PUBLISHER_VOICE.get(source_kind or "")
+    letters = headline and bool(segments) and bool(LETTER_PAGE.search(segments[0].text))
+    if letters and publisher is None:
+        publisher = "public"  # a reader's letter is the reader's voice throughout
     watchdog = any(WATCHDOG.search(seg.text) for seg in segments)
     out = []
     for seg in segments:
         voice, speaker = seg.voice, seg.speaker
-        if headline and seg.paragraph == 0:
+        if letters and seg.paragraph == 0:
+            voice, speaker = publisher or "public", None
+        elif headline and seg.paragraph == 0:
             voice = headline_voice(seg.text, voice, watchdog)
             speaker = speaker if voice == seg.voice else None
         elif voice == MEDIA and reports_finding(seg.text, watchdog):

@@ -72,6 +72,13 @@ SOURCE_OWNER = re.compile(r"\b(?:published by|produced by|from|by)\s+(?P<owner>.
 # Who may own the figures or the document a passage cites: the force, its commissioner and the
 # inspectorate speak through their own figures; Home Office figures are the journalist's source.
 SOURCE_VOICES = ("force", "pcc", "inspectorate")
+# …except the official statisticians, whose national figures are the government's finding
+# ("according to the latest data from the Office for National Statistics").
+STATISTICS_BODY = re.compile(
+    r"\b(?:office for national statistics|ons|crime survey for england and wales|"
+    r"scottish crime and justice survey|northern ireland statistics and research agency)\b",
+    re.IGNORECASE,
+)
 # "Fewer than half of the residents surveyed by the commissionerʼs office said …".
 SURVEYED_BY = re.compile(
     r"\b(?:surveyed|questioned|polled|interviewed)\s+(?:for|by)\s+(?P<owner>.+)$"

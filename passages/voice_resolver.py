@@ -132,6 +132,10 @@ class VoiceResolver:
             # "a spokesperson for Norfolk Police", but not "criticised Norfolk Police".
             for voice, rx in ROLE_PATTERNS[:INSTITUTIONS]:
                 hit = rx.search(phrase)
+                if hit and _inside_alias_free(hit, self._alias_rx):
+                    # the force's name is a word of a watchdog's or an office's name:
+                    # "Independent Office for Police Conduct" where the force is "Police"
+                    return voice
                 if hit and not self._alias_rx.search(hit.group(0)):
                     alias = self._alias_rx.search(phrase)
                     # "a spokesperson for Norfolk Police" (the role comes first) or
@@ -222,6 +226,7 @@ class VoiceResolver:
             surname = name.split()[-1].lower()
             if role is None and surname in ctx.introduced:
                 voice, full = ctx.introduced[surname]
+                ctx.last_person = (voice, full)  # "Sir Graham said …" then "He said: …"
                 return voice, full
             found: str | None = role
             if found is None and not strict and looks_like_person(name):
@@ -242,12 +247,19 @@ class VoiceResolver:
             if person:
                 self._remember(ctx, person.name, person.voice)
                 continue
+            words = strip_titles(name).lower().split()
+            if words and words[-1] in ctx.introduced:
+                # "Now Sir Graham is asking residents …": a later "he said" is Sir Graham
+                ctx.last_person = ctx.introduced[words[-1]]
+                continue
             at = text.find(name)
             before = TITLE_AT_END.search(text[max(0, at - 40) : at]) if at > 0 else None
-            if before and " " in name:
-                voice = self.role_voice(before.group(0) + name)
+            bare = strip_titles(name)
+            if (before or bare != name) and " " in bare:
+                # "… asked Chief Constable Simon Cole": the title before or in the name
+                voice = self.role_voice((before.group(0) if before else "") + name)
                 if voice:
-                    self._remember(ctx, strip_titles(name), voice)
+                    self._remember(ctx, bare, voice)
 
     def note_others(self, text: str, ctx: SpeechContext) -> None:
         """Remember people introduced with a role anywhere in a passage, speaker or not
@@ -275,6 +287,17 @@ class VoiceResolver:
         if parts:
             ctx.introduced[parts[-1].lower()] = (voice, name)
             ctx.last_person = (voice, name)
+
+
+def _inside_alias_free(hit: re.Match, alias_rx: re.Pattern) -> bool:
+    """Whether an institution's name holds the force's name as one of its words and is
+    longer than it ("Independent Office for Police Conduct" against a force named "Police")."""
+    alias = alias_rx.search(hit.group(0))
+    return (
+        alias is not None
+        and alias.group(0).lower() != hit.group(0).lower()
+        and len(hit.group(0).split()) >= len(alias.group(0).split()) + 2
+    )
 
 
 def _pronoun_speaker(phrase: str, ctx: SpeechContext) -> tuple[str, str | None] | None:

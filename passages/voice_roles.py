@@ -100,7 +100,8 @@ INSTITUTIONS = 5
 
 # A named police force: "Northmarsh Constabulary", "Vale Police" (ours is in the aliases).
 OTHER_FORCE = re.compile(
-    r"\b[A-Z][a-z]+(?:shire)? (?:Constabulary|Police)\b(?! Federation| Association| Staff| Network)"
+    r"\b[A-Z][a-z]+(?:shire)? (?:Constabulary|Police)\b"
+    r"(?! Federation| Association| Staff| Network| Authority| Board)"
 )
 # Things and officials whose findings the journalist reports in their own voice.
 NOT_A_VOICE = re.compile(

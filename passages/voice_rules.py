@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from passages.names import names_in
+from passages.names import TITLE_AT_END, names_in, strip_titles
 from passages.speech_patterns import (
     ACCORDING,
     AFTER_QUOTE_SUBJ,
@@ -56,6 +56,7 @@ from passages.speech_subjects import (
     QUANTITY,
     SOURCE_OWNER,
     SOURCE_VOICES,
+    STATISTICS_BODY,
     SURVEYED_BY,
     THING_SUBJECT,
     clause_not_subject,
@@ -194,6 +195,7 @@ def _according_source(sp: str, resolver: VoiceResolver) -> str | None:
         return owner.group("owner")
     if (DATA_WORDS.search(sp) or DOCUMENT.search(sp)) and owner:
         official = resolver.role_voice(owner.group("owner")) in SOURCE_VOICES
+        official = official or bool(STATISTICS_BODY.search(owner.group("owner")))
         return owner.group("owner") if official else None
     if DOCUMENT.search(sp):
         return sp if resolver.role_voice(sp) in ("pcc", "inspectorate") else None
@@ -372,10 +374,29 @@ SentenceRule = Callable[[Sentence, VoiceResolver, SpeechContext], Attribution | 
 
 
 def continued_quote(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> Attribution | None:
-    """A quote with no attribution of its own continues the last named speaker."""
-    if s.quoted and ctx.last_voice:
+    """A quote with no attribution of its own continues the last named speaker, unless the
+    narration around it names somebody new with a title ("…, Chief Constable Simon Cole,
+    focused on the fact that 76% are “satisfied”"): that is narration about them."""
+    if s.quoted and ctx.last_voice and not _names_new_titled_person(s.outside, resolver, ctx):
         return Attribution(ctx.last_voice, ctx.last_speaker, True, False)
     return None
+
+
+def _names_new_titled_person(outside: str, resolver: VoiceResolver, ctx: SpeechContext) -> bool:
+    """Whether narration names, with a title or role before the name, a person other than the
+    last speaker ("Chief Constable Simon Cole"). Short tags around a quote do not count."""
+    if len(outside.split()) < 8:
+        return False
+    last = (ctx.last_speaker or "").lower().split()
+    for name in names_in(outside):
+        at = outside.find(name)
+        if at <= 0 or " " not in name or (last and name.lower().split()[-1] == last[-1]):
+            continue
+        title = TITLE_AT_END.search(outside[max(0, at - 40) : at])
+        titled = title.group(0) + name if title else name
+        if (title or strip_titles(name) != name) and resolver.role_voice(titled):
+            return True
+    return False
 
 
 def inspection_grade(

@@ -6,13 +6,16 @@ of negative stories has an interval above zero, at least `alerts.min_stories` st
 least 2 outlets) and that day brings new evidence: more than one negative story, or one negative
 story carried by several outlets (warehouse/views/11_alert_candidates.sql). The dashboard's
 Overview and the digest read the same view, so an alert never sits beside "improving".
+
+Alerts already stored follow the rule too: each night, and after each correction saved on the
+dashboard's Review page, they are evaluated again (warehouse/alert_store.py): current figures
+while they hold, "withdrawn after corrections" once they no longer do.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import duckdb
@@ -20,50 +23,30 @@ import duckdb
 from core import vocabulary
 from core.config import Config
 from core.vocabulary import LOCAL_TZ
-from warehouse.change_rule import apply_settings
+from warehouse import alert_store
+from warehouse.alert_store import KIND, MAX_NAMED_ARTICLES, Revision, Spike
 
 logger = logging.getLogger(__name__)
 
 LONDON = LOCAL_TZ  # the views bucket days by London date; so do alerts
 LOOKBACK_DAYS = 7  # the nightly job checks the last week: late-found stories can still raise one
 LOGGED_ALERTS = 10  # new alerts logged in full at INFO; the rest at DEBUG
-MAX_NAMED_ARTICLES = 3  # stories named in the explanation (all of them go into article_ids)
 
-KIND = "worsening"
 KINDS = (KIND,)
-
-_CANDIDATES_SQL = """
-SELECT day, topic, article_ids, stories, negative, outlets, share, base_stories, base_negative,
-       base_share, change, change_low, change_high, baseline_days
-FROM alert_candidates
-WHERE day BETWEEN $from_day AND $to_day
-ORDER BY day, topic
-"""
-
-_STORIES_SQL = """
-SELECT s.article_id, coalesce(s.title, s.url) AS title, s.source, s.outlets
-FROM story_topics AS s
-WHERE s.voices = 'external' AND s.topic = $topic AND list_contains($ids, s.article_id)
-"""
-
-
-@dataclass
-class Spike:
-    """One alert before it is stored.
-
-    `value` is the share of negative stories in the week ending `day` (0..1), `baseline` the
-    share in the baseline days before, `threshold` the lower end of the change's 95% interval
-    (above zero: the rise is larger than chance alone would give).
-    """
-
-    day: date
-    topic: str
-    kind: str
-    value: float
-    baseline: float
-    threshold: float
-    explanation: str = ""
-    article_ids: list[int] = field(default_factory=list)
+__all__ = [
+    "KIND",
+    "KINDS",
+    "LONDON",
+    "LOOKBACK_DAYS",
+    "MAX_NAMED_ARTICLES",
+    "Revision",
+    "Spike",
+    "detect_spikes",
+    "london_today",
+    "raise_alerts",
+    "revise_alerts",
+    "topic_label",
+]
 
 
 def topic_label(topic: str) -> str:
@@ -77,18 +60,11 @@ def london_today(now: datetime) -> date:
     return now.astimezone(LONDON).date()
 
 
-def _pct(share: float) -> str:
-    return f"{100 * share:.0f}%"
-
-
-def _stories(n: int) -> str:
-    return f"{n} {'story' if n == 1 else 'stories'}"
-
-
 def detect_spikes(
     con: duckdb.DuckDBPyConnection, cfg: Config, from_day: date, to_day: date
 ) -> list[Spike]:
-    """Find the alerts on the days from `from_day` to `to_day` (inclusive), with explanations.
+    """Find the alerts on the days from `from_day` to `to_day` (inclusive), with explanations
+    (warehouse/alert_store.py reads them from the `alert_candidates` view).
 
     Args:
         con: a connection to the warehouse (read-only is enough).
@@ -99,59 +75,24 @@ def detect_spikes(
     Returns:
         Alerts in (day, topic) order; nothing is written.
     """
-    apply_settings(con, cfg.alerts)
-    rows = con.execute(_CANDIDATES_SQL, {"from_day": from_day, "to_day": to_day}).fetchall()
-    spikes = []
-    for (
-        day,
-        topic,
-        article_ids,
-        stories,
-        negative,
-        outlets,
-        share,
-        base_stories,
-        base_negative,
-        base_share,
-        change,
-        change_low,
-        change_high,
-        baseline_days,
-    ) in rows:
-        ids = [int(i) for i in article_ids]
-        found = {
-            r[0]: r for r in con.execute(_STORIES_SQL, {"topic": topic, "ids": ids}).fetchall()
-        }
-        named = [
-            f"\u201c{found[i][1]}\u201d ({', '.join(found[i][3])})"
-            for i in ids[:MAX_NAMED_ARTICLES]
-            if i in found
-        ]
-        more = len(ids) - len(named)
-        day_text = f"{day:%a} {day.day} {day:%b %Y}"
-        explanation = (
-            f"{topic_label(topic)}: {negative} of {_stories(stories)} from {outlets} outlets "
-            f"in the week to {day_text} were negative about the force ({_pct(share)}), against "
-            f"{base_negative} of {_stories(base_stories)} ({_pct(base_share)}) in the "
-            f"{baseline_days} days before: up {100 * change:.0f} points (95% interval "
-            f"{100 * change_low:+.0f} to {100 * change_high:+.0f}). New on {day_text}: "
-            + "; ".join(named)
-            + (f"; and {more} more" if more > 0 else "")
-            + ". Voices outside the force only."
-        )
-        spikes.append(
-            Spike(
-                day,
-                topic,
-                KIND,
-                float(share),
-                float(base_share),
-                float(change_low),
-                explanation,
-                ids,
-            )
-        )
-    return spikes
+    return alert_store.detect_spikes(con, cfg.alerts, from_day, to_day)
+
+
+def revise_alerts(
+    con: duckdb.DuckDBPyConnection, cfg: Config, now: datetime | None = None
+) -> Revision:
+    """Evaluate every stored `worsening` alert against the rule again (after corrections made
+    anywhere, or a re-scoring): current figures for those that hold, the others withdrawn.
+
+    Args:
+        con: a read-write connection with no open transaction.
+        cfg: the config (alert settings).
+        now: the time recorded on changed alerts (default: now).
+
+    Returns:
+        The alert ids revised, withdrawn and reinstated.
+    """
+    return alert_store.revise_alerts(con, cfg.alerts, now=now)
 
 
 def raise_alerts(
@@ -161,9 +102,12 @@ def raise_alerts(
     run_id: int | None = None,
     days: int = LOOKBACK_DAYS,
 ) -> list[int]:
-    """Detect alerts on the last `days` London days up to today and store the new ones.
+    """Evaluate the stored alerts again, then detect alerts on the last `days` London days up
+    to today and store the new ones.
 
-    An alert is unique per (day, topic, kind): one already stored is left as it is, so
+    Every stored `worsening` alert is first re-evaluated against the rule (`revise_alerts`:
+    corrections saved outside the dashboard, or a re-scoring, may have changed its evidence).
+    An alert is unique per (day, topic, kind): one already stored is not raised again, so
     re-running a night changes nothing.
 
     Args:
@@ -179,6 +123,7 @@ def raise_alerts(
     now = now or datetime.now(UTC)
     to_day = london_today(now)
     from_day = to_day - timedelta(days=days)
+    revise_alerts(con, cfg, now)
     spikes = detect_spikes(con, cfg, from_day, to_day)
     new_ids: list[int] = []
     con.execute("BEGIN TRANSACTION")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -11,7 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -19,8 +20,8 @@ from time import monotonic
 
 from core.config import Config, Source
 from core.errors import ConfigError
-from core.vocabulary import LOCAL_TZ
-from crawler.failures import CONTENT_REASONS, DISCOVERY_REASONS, NOTICE_REASONS
+from core.vocabulary import CONTENT_REASONS, DISCOVERY_REASONS, LOCAL_TZ
+from crawler.failures import NOTICE_REASONS
 from crawler.ledger import CrawlLedger
 from warehouse.articles import seen_urls
 from warehouse.connection import reader, writer
@@ -185,6 +186,35 @@ def _crawl_one(
     ledger = CrawlLedger.load(out) if out.is_file() else None
     if ledger is None and message is None:
         message = "crawl process wrote no stats"
+    return record_source(cfg, source, ledger, returncode, message, started, run_id, budget_s)
+
+
+def record_source(
+    cfg: Config,
+    source: Source,
+    ledger: CrawlLedger | None,
+    returncode: int | None,
+    message: str | None,
+    started: datetime,
+    run_id: int | None,
+    budget_s: float,
+) -> CrawlStats:
+    """Judge one source's crawl from its tally and write its `crawl_stats` and `crawl_errors`
+    rows (also used by the distributed crawl, `pcm.crawl_workers`).
+
+    Args:
+        cfg: the config.
+        source: the source crawled.
+        ledger: its tally, or None when its crawl left none.
+        returncode: the crawl process's exit status (None: not known).
+        message: what went wrong with the process, if anything.
+        started: when its crawl started.
+        run_id: the nightly run (written on the rows).
+        budget_s: the time budget the crawl had.
+
+    Returns:
+        The recorded `CrawlStats`.
+    """
     status = judge(ledger, returncode, message)
     ledger = ledger or CrawlLedger()
     if ledger.finish_reason == "closespider_timeout" and not message:
@@ -255,33 +285,19 @@ def crawl_all(
     clean_stale_workdirs()
     deadline = monotonic() + cfg.crawl.stage_budget_s
     since_at = parse_since(since)
-    chosen = [s for s in cfg.sources if s.enabled]
-    if sources is not None:
-        wanted = list(sources)
-        unknown = sorted(set(wanted) - {s.name for s in cfg.sources})
-        if unknown:
-            names = ", ".join(s.name for s in cfg.sources)
-            raise ConfigError(f"unknown source {', '.join(unknown)}; the config has: {names}")
-        chosen = [s for s in cfg.sources if s.name in wanted]
+    chosen = choose_sources(cfg, sources)
     summary = CrawlSummary()
     if not chosen:
         logger.warning("no enabled sources to crawl")
         return summary
     seen = load_seen(cfg)
-    with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX) as tmp:
-        workdir = Path(tmp)  # mode 0700, and removed at the end (or by the next crawl if killed)
-        owner = {"pid": os.getpid(), "host": socket.gethostname()}
-        (workdir / OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
-        config_json = workdir / "config.json"
-        config_json.write_text(cfg.model_dump_json(), encoding="utf-8")
-        seen_file = workdir / "seen.json"
-        seen_file.write_text(json.dumps(sorted(seen)), encoding="utf-8")
+    with crawl_workdir(cfg, seen) as (workdir, config_json, seen_file):
         for source in chosen:
             left = deadline - monotonic()
             budget = round(min(cfg.crawl.source_time_budget_s, left), 1)
             try:
                 if left < MIN_SOURCE_BUDGET_S:
-                    summary.sources.append(_not_crawled(cfg, source, run_id))
+                    summary.sources.append(not_crawled(cfg, source, run_id))
                     continue
                 stats = _crawl_one(
                     cfg,
@@ -300,6 +316,38 @@ def crawl_all(
     return summary
 
 
+def choose_sources(cfg: Config, sources: Iterable[str] | None = None) -> list[Source]:
+    """The enabled sources, or the named ones (enabled or not), in config order.
+
+    Raises:
+        ConfigError: a name that is no configured source.
+    """
+    if sources is None:
+        return [s for s in cfg.sources if s.enabled]
+    wanted = list(sources)
+    unknown = sorted(set(wanted) - {s.name for s in cfg.sources})
+    if unknown:
+        names = ", ".join(s.name for s in cfg.sources)
+        raise ConfigError(f"unknown source {', '.join(unknown)}; the config has: {names}")
+    return [s for s in cfg.sources if s.name in wanted]
+
+
+@contextlib.contextmanager
+def crawl_workdir(cfg: Config, seen: set[str]) -> Iterator[tuple[Path, Path, Path]]:
+    """A private temporary folder (0700) holding the config and the seen URLs as JSON for the
+    crawl processes, with its owner recorded; removed at the end (or by the next crawl if this
+    one is killed). Yields the folder, the config file and the seen file."""
+    with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX) as tmp:
+        workdir = Path(tmp)
+        owner = {"pid": os.getpid(), "host": socket.gethostname()}
+        (workdir / OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
+        config_json = workdir / "config.json"
+        config_json.write_text(cfg.model_dump_json(), encoding="utf-8")
+        seen_file = workdir / "seen.json"
+        seen_file.write_text(json.dumps(sorted(seen)), encoding="utf-8")
+        yield workdir, config_json, seen_file
+
+
 def _failed(source: Source, run_id: int | None, message: str) -> CrawlStats:
     """A `crawl_stats` row for a source that fetched nothing, started and finished now."""
     now = datetime.now(UTC)
@@ -314,7 +362,7 @@ def _failed(source: Source, run_id: int | None, message: str) -> CrawlStats:
     )
 
 
-def _not_crawled(cfg: Config, source: Source, run_id: int | None) -> CrawlStats:
+def not_crawled(cfg: Config, source: Source, run_id: int | None) -> CrawlStats:
     """The `crawl_stats` row of a source skipped because the crawl stage's budget was spent."""
     message = (
         f"not crawled: crawl.stage_budget_s ({cfg.crawl.stage_budget_s:g} s) was spent "

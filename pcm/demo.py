@@ -155,13 +155,17 @@ def build_demo(
     )
 
 
-def serve_dashboard(config_path: str, db_path: str, port: int = DEFAULT_PORT) -> int:
+def serve_dashboard(
+    config_path: str, db_path: str, port: int = DEFAULT_PORT, site_port: int | None = None
+) -> int:
     """Run the Streamlit dashboard (as `pcm dashboard` does) in the foreground until Ctrl-C.
 
     Args:
         config_path: passed to the app as PCM_CONFIG.
         db_path: passed as PCM_DB.
         port: the HTTP port.
+        site_port: also serve the sample site on this loopback port meanwhile, so that the
+            stories' "Open the original" links open (None: do not serve it).
 
     Returns:
         Streamlit's exit status (0 after Ctrl-C).
@@ -170,7 +174,6 @@ def serve_dashboard(config_path: str, db_path: str, port: int = DEFAULT_PORT) ->
         DemoError: app.py is missing.
     """
     from pcm.commands.dashboard import APP, command
-    from pcm.nightly import RunInterrupted, sigterm_interrupts
 
     if not APP.exists():
         raise DemoError(f"{APP} is missing; the dashboard is not installed in this checkout")
@@ -179,7 +182,32 @@ def serve_dashboard(config_path: str, db_path: str, port: int = DEFAULT_PORT) ->
         "PCM_CONFIG": str(Path(config_path).resolve()),
         "PCM_DB": str(Path(db_path).resolve()),
     }
-    proc = subprocess.Popen(command(port), env=env)
+    with ExitStack() as stack:
+        if site_port is not None:
+            serve_site_beside(stack, site_port)
+        proc = subprocess.Popen(command(port), env=env)
+        return _wait_dashboard(proc)
+
+
+def serve_site_beside(stack: ExitStack, site_port: int) -> None:
+    """Serve the sample site for as long as `stack` is open; a taken port only warns."""
+    from demo.site.server import serve_sample_site
+
+    try:
+        stack.enter_context(serve_sample_site(port=site_port))
+    except OSError as exc:
+        logger.warning(
+            "cannot serve the sample site on 127.0.0.1:%s (%s): the stories' 'Open the "
+            "original' links will not open; free the port or pass --site-port",
+            site_port,
+            exc,
+        )
+
+
+def _wait_dashboard(proc: subprocess.Popen) -> int:
+    """Wait for Streamlit; Ctrl-C or SIGTERM stops it and counts as a clean exit."""
+    from pcm.nightly import RunInterrupted, sigterm_interrupts
+
     try:
         with sigterm_interrupts():
             return proc.wait()

@@ -61,6 +61,7 @@ class Digest:
     moves: list[TopicChange]  # topics the change rule calls improving or worsening
     alerts: list[AlertItem]
     run_note: str = ""
+    dashboard_url: str = ""  # the dashboard's address (config digest.dashboard_url), or ""
 
     @property
     def new_articles(self) -> int:
@@ -121,7 +122,18 @@ def collect_digest(
 
     moves = _topic_moves(con, cfg, today)
     alerts = _alerts(con, today, run_id)
-    return Digest(cfg.force.name, today, now, since, outlets, older, moves, alerts, run_note)
+    return Digest(
+        cfg.force.name,
+        today,
+        now,
+        since,
+        outlets,
+        older,
+        moves,
+        alerts,
+        run_note,
+        cfg.digest.dashboard_url or "",
+    )
 
 
 def _add_stances(con: duckdb.DuckDBPyConnection, stories: list[Story]) -> None:
@@ -150,7 +162,8 @@ def _topic_moves(con: duckdb.DuckDBPyConnection, cfg: Config, today: date) -> li
 def _alerts(con: duckdb.DuckDBPyConnection, today: date, run_id: int | None) -> list[AlertItem]:
     rows = con.execute(
         "SELECT id, day, topic, kind, explanation, article_ids FROM alerts "
-        "WHERE day >= $from_day OR (run_id = $run_id AND day >= $run_from) "
+        "WHERE (day >= $from_day OR (run_id = $run_id AND day >= $run_from)) "
+        "AND withdrawn_at IS NULL "  # withdrawn after corrections (warehouse/alert_store.py)
         "ORDER BY day DESC, topic, kind",
         {
             "from_day": today - timedelta(days=ALERT_DAYS - 1),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import logging
 import re
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from pcm.alerts import LONDON, topic_label
 from pcm.digest_data import STALE_AFTER_DAYS, Digest, Story, day_text
@@ -89,6 +91,8 @@ def render_markdown(digest: Digest) -> str:
     """
     out = [f"# {_md(digest.force)}: public confidence digest, {day_text(digest.day)}", ""]
     out.append(_generated(digest))
+    if digest.dashboard_url:
+        out += ["", f"[Open the dashboard]({_md_url(digest.dashboard_url + '/')})"]
     if digest.run_note:
         out += ["", f"**Note:** {_md(digest.run_note)}"]
     out += ["", f"## Alerts ({len(digest.alerts)})", ""]
@@ -101,6 +105,9 @@ def render_markdown(digest: Digest) -> str:
         )
         out += ["", _md(alert.explanation), ""]
         out += [f"- [{_md(s.title)}]({_md_url(s.url)}) ({_md(s.source)})" for s in alert.stories]
+        link = dashboard_link(digest, "stories", alert.topic, alert.day)
+        if link:
+            out.append(f"- [{ALERT_LINK_TEXT}]({_md_url(link)})")
         out.append("")
     out += ["", f"## {MOVES_HEADING}", ""]
     if not digest.moves:
@@ -110,6 +117,14 @@ def render_markdown(digest: Digest) -> str:
         out += [
             "| " + " | ".join(_md(cell) for cell in _move_cells(m)) + " |" for m in digest.moves
         ]
+        links = [(m, dashboard_link(digest, "trends", m.topic)) for m in digest.moves]
+        if any(link for _, link in links):
+            out.append("")
+            out += [
+                f"- [{_md(topic_label(m.topic))}: its trend in the dashboard]({_md_url(link)})"
+                for m, link in links
+                if link
+            ]
     out += ["", f"## Overnight coverage ({digest.new_articles} new stories)", ""]
     if not digest.outlets:
         out.append("No new stories overnight.")
@@ -132,12 +147,48 @@ def render_markdown(digest: Digest) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+# Readable on a phone: the page's width is the screen's, the text 16 px, a wide table scrolls
+# inside its own box; colours keep a contrast of at least 4.5:1 on white (WCAG AA).
 _CSS = (
-    "body{font-family:Arial,Helvetica,sans-serif;max-width:48em;margin:1em auto;color:#222}"
+    "body{font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.4;"
+    "max-width:48em;margin:1em auto;padding:0 12px;color:#222}"
     "h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc}"
-    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
+    ".scroll{overflow-x:auto}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:4px 6px;text-align:left}"
     ".neg{color:#a00}.pos{color:#060}.note{background:#fff3cd;padding:4px}"
+    "a{color:#0645ad}li{margin:.3em 0}"
+    "@media (max-width:600px){h1{font-size:1.2em}td,th{font-size:14px}}"
 )
+# How many days of stories an alert's dashboard link opens, ending on the alert's day.
+ALERT_LINK_DAYS = 7
+ALERT_LINK_TEXT = "Every story behind it in the dashboard"
+
+
+def dashboard_link(
+    digest: Digest, page: str, topic: str | None = None, day: date | None = None
+) -> str | None:
+    """A link into a dashboard page filtered to a topic (and a week ending on `day`).
+
+    Args:
+        digest: the digest; its `dashboard_url` is the dashboard's address ("" for none).
+        page: the page's address ("stories", "trends").
+        topic: a topic id for the page's topic filter.
+        day: the last day of the period to open; None for the page's default period.
+
+    Returns:
+        The link ("https://…/stories?topic=road_safety&dates=…&dates=…"), or None when the
+        config names no dashboard address.
+    """
+    if not digest.dashboard_url:
+        return None
+    params: list[tuple[str, str]] = []
+    if topic:
+        params.append(("topic", topic))
+    if day:
+        start = day - timedelta(days=ALERT_LINK_DAYS - 1)
+        params += [("dates", start.isoformat()), ("dates", day.isoformat())]
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{digest.dashboard_url}/{page}{query}"
 
 
 def _e(text: object) -> str:
@@ -146,6 +197,25 @@ def _e(text: object) -> str:
 
 def _link(story: Story) -> str:
     return f'<a href="{_e(_web_url(story.url))}">{_e(story.title)}</a>'
+
+
+def _html_alerts(digest: Digest) -> list[str]:
+    """The digest's alerts section as HTML lines: each alert, its stories, a dashboard link."""
+    out = [f"<h2>Alerts ({len(digest.alerts)})</h2>"]
+    if not digest.alerts:
+        out.append("<p>No alerts.</p>")
+    for alert in digest.alerts:
+        out.append(
+            f"<h3>{_e(topic_label(alert.topic))}, {day_text(alert.day)} "
+            f"({_e(alert.kind.replace('_', ' '))})</h3><p>{_e(alert.explanation)}</p>"
+        )
+        items = [f"<li>{_link(s)} ({_e(s.source)})</li>" for s in alert.stories]
+        link = dashboard_link(digest, "stories", alert.topic, alert.day)
+        if link:
+            items.append(f'<li><a href="{_e(link)}">{_e(ALERT_LINK_TEXT)}</a></li>')
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+    return out
 
 
 def render_html(digest: Digest) -> str:
@@ -161,40 +231,37 @@ def render_html(digest: Digest) -> str:
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f"<p>{_e(_generated(digest))}</p>",
     ]
+    if digest.dashboard_url:
+        out.append(f'<p><a href="{_e(digest.dashboard_url + "/")}">Open the dashboard</a></p>')
     if digest.run_note:
         out.append(f'<p class="note"><strong>Note:</strong> {_e(digest.run_note)}</p>')
-    out.append(f"<h2>Alerts ({len(digest.alerts)})</h2>")
-    if not digest.alerts:
-        out.append("<p>No alerts.</p>")
-    for alert in digest.alerts:
-        out.append(
-            f"<h3>{_e(topic_label(alert.topic))}, {day_text(alert.day)} "
-            f"({_e(alert.kind.replace('_', ' '))})</h3><p>{_e(alert.explanation)}</p>"
-        )
-        if alert.stories:
-            out.append(
-                "<ul>"
-                + "".join(f"<li>{_link(s)} ({_e(s.source)})</li>" for s in alert.stories)
-                + "</ul>"
-            )
+    out += _html_alerts(digest)
     out.append(f"<h2>{_e(MOVES_HEADING)}</h2>")
     if not digest.moves:
         out.append(f"<p>{_e(NO_MOVES)}</p>")
     else:
-        out.append("<table><tr>" + "".join(f"<th>{_e(c)}</th>" for c in MOVES_COLUMNS) + "</tr>")
+        out.append(
+            '<div class="scroll"><table><tr>'
+            + "".join(f"<th>{_e(c)}</th>" for c in MOVES_COLUMNS)
+            + "</tr>"
+        )
         for m in digest.moves:
             css = "neg" if m.verdict == "worsening" else "pos"
-            cells = _move_cells(m)
+            cells = [_e(c) for c in _move_cells(m)]
+            link = dashboard_link(digest, "trends", m.topic)
+            if link:
+                cells[0] = f'<a href="{_e(link)}">{cells[0]}</a>'
             out.append(
                 "<tr>"
-                + "".join(f"<td>{_e(c)}</td>" for c in cells[:-1])
-                + f'<td class="{css}">{_e(cells[-1])}</td></tr>'
+                + "".join(f"<td>{c}</td>" for c in cells[:-1])
+                + f'<td class="{css}">{cells[-1]}</td></tr>'
             )
-        out.append("</table>")
+        out.append("</table></div>")
     out.append(f"<h2>Overnight coverage ({digest.new_articles} new stories)</h2>")
     if not digest.outlets:
         out.append("<p>No new stories overnight.</p>")

@@ -47,31 +47,22 @@ _PURGED = (
 _WHITESPACE = re.compile(r"\s+")
 
 Voices = dict[int, tuple[str, str | None]]  # passage id -> (voice, speaker)
+# article id -> (source kind, [(passage id, paragraph, text, voice, speaker), ...] in order)
+Stored = dict[int, tuple[str | None, list[tuple]]]
 
 
-def score_pending(
-    cfg, rescore: bool = False, progress: bool = True, limit: int | None = None
-) -> int:
-    """Score every passage the current model has not scored yet, committing each batch.
-
-    Each batch's `scores` and `scored_passages` rows are written in one transaction, so an
-    interrupted run resumes where it stopped. Each passage's target force
-    (`passages.force_target`) is stored with it, read with the passage before it in the
-    same paragraph, and so are its voice and speaker, attributed again over its article's
-    stored passages in order with the configured force's people and names (`attribute_article`).
-    The write connection is held only while a batch is read, attributed (the rules cost about
-    2 ms a passage on the build machine) and written, never while the model runs.
+def prepare(
+    cfg, rescore: bool = False, limit: int | None = None
+) -> tuple[Any, list[tuple[int, str]], dict[int, tuple[int, int]]]:
+    """Load the model, register it, and list what to score: the start of every scoring engine.
 
     Args:
-        cfg: the config (`db_path`, `model`, `force`, `warehouse.lock_timeout_s`).
-        rescore: score every passage with text again under the current model version
-            (replacing only that version's rows, voices and targets included; other versions'
-            rows are kept).
-        progress: show a tqdm progress bar on stderr.
-        limit: score at most this many passages (lowest ids first); None = all.
+        cfg: the config.
+        rescore: every passage with text (else those the current model version has not scored).
+        limit: at most this many passages (lowest ids first); None = all.
 
     Returns:
-        The number of passages scored.
+        (the loaded model, [(passage id, text)] to score, {passage id: (article id, paragraph)}).
     """
     # torch loads here, not when the module is imported: `pcm` commands that never score
     # (and the fast tests) do not pay for it
@@ -92,20 +83,56 @@ def score_pending(
         if rescore:
             todo = [(r[0], r[1]) for r in con.execute(_ALL_PASSAGES).fetchall()]
             _log_purged(con)
-        else:
-            todo = pending_passages(con, model.version)
+        else:  # the limit in SQL: a backfill in slices never lists every pending passage
+            todo = pending_passages(con, model.version, limit)
         if limit is not None:
             todo = todo[:limit]
         where = _placement(con, [pid for pid, _ in todo])
     if not todo:
         logger.info("no passages to score with model %s", model.version)
+    return model, todo, where
+
+
+def score_pending(
+    cfg, rescore: bool = False, progress: bool = True, limit: int | None = None
+) -> int:
+    """Score every passage the current model has not scored yet, committing each batch.
+
+    Each batch's `scores` and `scored_passages` rows are written in one transaction, so an
+    interrupted run resumes where it stopped. Each passage's target force
+    (`passages.force_target`) is stored with it, read with the passage before it in the
+    same paragraph, and so are its voice and speaker, attributed again over its article's
+    stored passages in order with the configured force's people and names (`attribute_article`).
+    The write connection is held only while a batch is read, attributed (the rules cost about
+    2 ms a passage on the build machine) and written, never while the model runs.
+    `pcm.ray_scoring` runs the same `ChunkScorer` on a Ray cluster.
+
+    Args:
+        cfg: the config (`db_path`, `model`, `force`, `warehouse.lock_timeout_s`).
+        rescore: score every passage with text again under the current model version
+            (replacing only that version's rows, voices and targets included; other versions'
+            rows are kept).
+        progress: show a tqdm progress bar on stderr.
+        limit: score at most this many passages (lowest ids first); None = all.
+
+    Returns:
+        The number of passages scored.
+    """
+    model, todo, where = prepare(cfg, rescore, limit)
+    if not todo:
         return 0
-    scorer = _ChunkScorer(cfg, model)
+    scorer = ChunkScorer(cfg.force, model)
     done = 0
     bar = tqdm(total=len(todo), unit="passage", desc="scoring", disable=not progress)
     try:
         for chunk in _article_chunks(todo, where):
-            scorer.score(chunk, where)
+            # the model runs with no connection open; the chunk's articles are read, attributed
+            # and written under one
+            results = scorer.results(chunk, where)
+            articles = {where[pid][0] for pid, _ in chunk if pid in where}
+            with writer(cfg) as con:
+                rows = scorer.rows(chunk, results, read_article_passages(con, articles))
+                store_scores(con, rows, model.version)
             done += len(chunk)
             bar.update(len(chunk))
     finally:
@@ -114,41 +141,61 @@ def score_pending(
     return done
 
 
-class _ChunkScorer:
-    """Scores one chunk of whole articles and stores it: model, target, voice, one transaction."""
+class ChunkScorer:
+    """Scores one chunk of whole articles: model, target, voice. No warehouse access.
 
-    def __init__(self, cfg, model) -> None:
-        self.cfg = cfg
+    The local engine (`score_pending`) and the Ray engine (`pcm.ray_scoring`) both score each
+    chunk with `results` then `rows`, so the two write the same rows. A chunk holds whole
+    articles (`_article_chunks`), so a passage's target never depends on another chunk.
+    """
+
+    def __init__(self, force, model) -> None:
         self.model = model
-        self.targeter = ForceTargeter(cfg.force.name, cfg.force.aliases, cfg.force.area)
-        self.people = cfg.force.people
-        self.aliases = cfg.force.names  # as the crawl attributes them
-        self.previous: tuple[Any, Any, str] | None = None  # (article, paragraph, target)
+        self.targeter = ForceTargeter(force.name, force.aliases, force.area)
+        self.people = list(force.people)
+        self.aliases = force.names  # as the crawl attributes them
 
-    def score(self, chunk: list[tuple[int, str]], where: dict[int, tuple[int, int]]) -> None:
-        # read with their articles' other passages (the headline is not stored as a
-        # passage, so the article's mean stands in for it)
+    def results(
+        self, chunk: list[tuple[int, str]], where: Mapping[int, tuple[int, int]]
+    ) -> list[Any]:
+        """The model's result for each (passage id, text), in order, with its target set.
+
+        Passages are read with their articles' other passages (the headline is not stored
+        as a passage, so the article's mean stands in for it); a passage's target is read
+        with the one before it in the same paragraph.
+        """
         results = self.model.score_passages(
             [text for _, text in chunk],
             articles=[where.get(pid, (pid, 0))[0] for pid, _ in chunk],
         )
+        previous: tuple[Any, Any, str] | None = None  # (article, paragraph, target)
         for (pid, text), res in zip(chunk, results, strict=True):
             article, paragraph = where.get(pid, (None, None))
-            previous = self.previous
             same = previous is not None and previous[:2] == (article, paragraph)
             res.target = self.targeter.target(text, bool(res.topics), previous[2] if same else None)
-            self.previous = (article, paragraph, res.target)
-        articles = {where[pid][0] for pid, _ in chunk if pid in where}
-        with writer(self.cfg) as con:
-            voices = article_voices(con, articles, self.people, self.aliases)
-            store_scores(
-                con,
-                [
-                    (pid, _with_voice(res, voices.get(pid)))
-                    for (pid, _), res in zip(chunk, results, strict=True)
-                ],
-                self.model.version,
-            )
+            previous = (article, paragraph, res.target)
+        return results
+
+    def rows(
+        self, chunk: list[tuple[int, str]], results: list[Any], stored: Stored
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """(passage id, row for `store_scores`) of each result, with voice and speaker
+        attributed again over `stored`, the chunk's articles' stored passages
+        (`read_article_passages`)."""
+        voices = attribute_stored(stored, self.people, self.aliases)
+        return [
+            (pid, _with_voice(res, voices.get(pid)))
+            for (pid, _), res in zip(chunk, results, strict=True)
+        ]
+
+    def score(
+        self,
+        chunk: list[tuple[int, str]],
+        where: Mapping[int, tuple[int, int]],
+        stored: Stored,
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """`rows` of `results`: a chunk scored, ready for `store_scores`."""
+        return self.rows(chunk, self.results(chunk, where), stored)
 
 
 def _with_voice(result: Any, voice: tuple[str, str | None] | None) -> dict[str, Any]:
@@ -164,40 +211,60 @@ def _with_voice(result: Any, voice: tuple[str, str | None] | None) -> dict[str, 
     return row
 
 
-def article_voices(con, article_ids: Iterable[int], people: Iterable, aliases: list[str]) -> Voices:
-    """Who speaks in each stored passage of these articles, under today's attribution rules.
-
-    Each article's passages are read in order and attributed again (`attribute_article`);
-    where that cannot be done (text purged, or the passages no longer come out of the text the
-    same way) a passage keeps its crawl-time voice and speaker, and a log line says so.
+def read_article_passages(con, article_ids: Iterable[int]) -> Stored:
+    """Every stored passage of these articles in order, with the crawl's voice and speaker.
 
     Args:
         con: a warehouse connection.
         article_ids: the articles.
+
+    Returns:
+        {article id: (source kind, [(id, paragraph, text, voice, speaker), ...])}.
+    """
+    ids = sorted(set(article_ids))
+    stored: Stored = {}
+    if not ids:
+        return stored
+    for article, kind, *passage in con.execute(_ARTICLE_PASSAGES, [ids]).fetchall():
+        stored.setdefault(article, (kind, []))[1].append(tuple(passage))
+    return stored
+
+
+def attribute_stored(stored: Stored, people: Iterable, aliases: list[str]) -> Voices:
+    """Who speaks in each of these articles' stored passages, under today's rules.
+
+    Each article's passages are attributed again in order (`attribute_article`); where that
+    cannot be done (text purged, or the passages no longer come out of the text the same way)
+    a passage keeps its crawl-time voice and speaker, and a log line says so.
+
+    Args:
+        stored: what `read_article_passages` returns.
         people: the configured people (`cfg.force.people`).
         aliases: the force's name and aliases.
 
     Returns:
         {passage id: (voice, speaker)} for every stored passage of those articles.
     """
-    ids = sorted(set(article_ids))
-    if not ids:
-        return {}
-    stored: dict[int, list[tuple]] = defaultdict(list)
-    kinds: dict[int, str] = {}
-    for article, kind, *passage in con.execute(_ARTICLE_PASSAGES, [ids]).fetchall():
-        kinds[article] = kind
-        stored[article].append(tuple(passage))
     people = list(people)
     voices: Voices = {}
-    for article, passages in stored.items():
-        found, kept = attribute_article(passages, people, aliases, kinds[article])
+    for article, (kind, passages) in stored.items():
+        found, kept = attribute_article(passages, people, aliases, kind)
         if kept:
             logger.info(
                 "article %d: %s; their crawl-time voice and speaker are kept", article, kept
             )
         voices.update(found)
     return voices
+
+
+def article_voices(con, article_ids: Iterable[int], people: Iterable, aliases: list[str]) -> Voices:
+    """Who speaks in each stored passage of these articles, under today's attribution rules
+    (`attribute_stored` over `read_article_passages`).
+
+    Returns:
+        {passage id: (voice, speaker)} for every stored passage of those articles.
+    """
+    return attribute_stored(read_article_passages(con, article_ids), people, aliases)
 
 
 def attribute_article(

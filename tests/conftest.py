@@ -74,6 +74,8 @@ def _loopback_only(monkeypatch):
 # Modules whose every test is slow (paths under tests/). Left out, they are not even imported.
 SLOW_MODULES = {
     "test_crawler_crawl.py": "crawls the sample site, one child process per source",
+    "test_backfill_warc.py": "crawls the sample site in child processes, then backfills a WARC",
+    "test_crawl_redis.py": "a redis-server, a single crawl and three crawl worker processes",
     "test_dashboard_browser.py": "serves the dashboard with streamlit and drives chromium",
     "test_nightly_e2e.py": "runs `pcm run` end to end in child processes: crawls and the model",
     "test_sentiment_model.py": "loads the transformer model",
@@ -85,11 +87,14 @@ SLOW_MODULES = {
     # The Streamlit app run page by page in AppTest: seconds per page, so not a unit test.
     "test_dashboard_pages.py": "runs the dashboard's pages in Streamlit's AppTest",
     "test_dashboard_access.py": "runs the dashboard behind its sign-in in AppTest",
+    "test_dashboard_overview_8am.py": "runs the Overview and Stories pages in AppTest",
     "test_change_rule.py": "builds a warehouse and runs the Overview in AppTest",
+    "test_dashboard_annotations.py": "runs the Trends and Alerts pages in AppTest",
     # Lock and time-limit behaviour: each test waits for another process or a timer.
     "test_warehouse_locking.py": "waits for other processes to take and release the lock",
     "test_nightly_scheduler.py": "waits for scheduled runs and child processes",
     "test_nightly_alerts_digest.py": "a warehouse per test and a local SMTP server with TLS",
+    "test_score_ray.py": "starts a local Ray cluster whose actors load the transformer model",
 }
 
 # Fixtures that make every test using them (directly or through another fixture) slow.
@@ -100,6 +105,12 @@ SLOW_FIXTURES = {
 
 # Single slow tests in modules of fast ones: module (under tests/) -> test name -> reason.
 SLOW_TESTS = {
+    "test_dashboard_coverage.py": {
+        "test_coverage_page_for_one_topic_in_words": "runs the Coverage page in AppTest",
+        "test_coverage_page_whole_period_matches_the_view_and_the_toggle": (
+            "runs the Coverage page in AppTest"
+        ),
+    },
     "security/test_security_cli.py": {
         "test_a_mistyped_db_creates_nothing": "its `pcm score` case loads the transformer model",
     },
@@ -174,8 +185,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 # The guard of the fast run: `_fast_test` names the running test while slow ones are left out.
 _fast_test: str | None = None
-_SLOW_PROGRAMS = {"pcm", "streamlit", "chromedriver", "chromium", "google-chrome"}
-_SLOW_MODULES_RUN = {"pcm.cli", "pcm.crawl_child", "streamlit"}
+_SLOW_PROGRAMS = {"pcm", "streamlit", "chromedriver", "chromium", "google-chrome", "redis-server"}
+_SLOW_MODULES_RUN = {"pcm.cli", "pcm.crawl_child", "pcm.crawl_worker", "streamlit"}
 
 
 def slow_command(argv: list[str]) -> bool:

@@ -59,6 +59,7 @@ def test_environment_gives_defaults_and_flags_override(tmp_path):
         (GOOD + "schedule: {at: '25:00'}\n", "schedule.at: String should match pattern"),
         (GOOD + "crawl: {dwonload_delay: 1}\n", "crawl.dwonload_delay: unknown field"),
         (GOOD + "  - {name: Gazette, kind: local_news}\n", "source names must be unique"),
+        (GOOD + "digest: {dashboard_url: confidence.example}\n", "digest.dashboard_url"),
     ],
 )
 def test_each_mistake_gets_one_line_naming_file_and_field(tmp_path, text, expected):

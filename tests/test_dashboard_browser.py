@@ -111,6 +111,10 @@ def test_served_overview_renders_in_chromium(served, tmp_path):
         shot = tmp_path / "overview.png"
         assert driver.save_screenshot(str(shot))
         text = driver.find_element(By.TAG_NAME, "body").text
+        worst = driver.execute_script(LOWEST_CONTRAST_JS)
+        driver.set_window_size(390, 844)  # a phone
+        time.sleep(1.5)
+        phone_width = driver.execute_script("return document.documentElement.scrollWidth")
     finally:
         driver.quit()
         shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
@@ -120,3 +124,55 @@ def test_served_overview_renders_in_chromium(served, tmp_path):
     assert not missing, f"topic cards missing from the page: {missing}"
     assert "Last successful run" in text
     assert "No authentication" in text
+    # WCAG AA: every piece of text at least 4.5:1 against what is behind it
+    assert worst["ratio"] >= 4.5, worst
+    assert phone_width <= 390, f"the Overview is {phone_width} px wide on a 390 px screen"
+
+
+# The lowest contrast of any visible text on the page: its ratio, colours and the text itself.
+# Colours with transparency are blended over the nearest opaque background behind them.
+LOWEST_CONTRAST_JS = r"""
+function rgba(c) {  // "rgb(1, 2, 3)", "rgba(1, 2, 3, 0.5)", "color(srgb 0.1 0.2 0.3 / 0.5)"
+  const m = (c.match(/[0-9.]+/g) || []).map(Number);
+  if (m.length < 3) return null;
+  const srgb = c.startsWith("color(srgb");
+  const rgb = m.slice(0, 3).map(x => srgb ? x * 255 : x);
+  return [...rgb, m.length > 3 ? m[3] : 1];
+}
+function blend(fg, bg) { const a = fg[3]; return [0,1,2].map(i => fg[i]*a + bg[i]*(1-a)); }
+function background(el) {
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+  }
+  let bg = [255, 255, 255];
+  for (const c of layers.reverse()) bg = blend(c, bg);
+  return bg;
+}
+function lum(c) {
+  const v = c.map(x => {
+    x /= 255;
+    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126*v[0] + 0.7152*v[1] + 0.0722*v[2];
+}
+let worst = {ratio: 21, text: "", fg: "", bg: ""};
+for (const el of document.querySelectorAll("body *")) {
+  const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  const r = el.getBoundingClientRect();
+  const st = getComputedStyle(el);
+  const hidden = st.visibility === "hidden" || st.opacity === "0";
+  if (!own || r.width === 0 || r.height === 0 || hidden) continue;
+  if (el.closest("svg, canvas, [aria-hidden=true]")) continue;
+  const bg = background(el);
+  const colour = rgba(st.color);
+  if (!colour) continue;
+  const fg = blend(colour, bg);
+  const a = lum(fg), b = lum(bg);
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < worst.ratio) worst = {ratio: ratio, text: el.textContent.trim().slice(0, 80),
+    fg: st.color, bg: "rgb(" + bg.map(Math.round).join(",") + ")"};
+}
+return worst;
+"""

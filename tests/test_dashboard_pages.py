@@ -117,11 +117,12 @@ def test_stories_page_lists_titles_and_stances(fixture):
     at = _app("stories", topic=["road_safety"])
     table = at.dataframe[0].value
     rows = table.set_index("title")
+    # the table shows stances in words (the query keeps the ids: see the next test)
     assert rows.loc["Families criticise slow response to A11 collision", "stances"] == (
-        "road_safety: negative"
+        "Road safety: critical"
     )
     assert rows.loc["Speed cameras praised after crash figures fall", "stances"] == (
-        "road_safety: positive"
+        "Road safety: favourable"
     )
     assert rows.loc["Families criticise slow response to A11 collision", "net"] == (
         pytest.approx(-0.6)
@@ -172,13 +173,18 @@ def test_alerts_page_explains_and_links_stories(fixture):
 def test_sources_page_flags_silent_sources(fixture):
     at = _app("sources")
     table = at.dataframe[0].value.set_index("source")
-    assert table.loc["Lynn News", "silent"] == "⚠ silent"  # nothing new for 12 days
-    assert table.loc["Diss Express", "silent"] == "⚠ silent"  # configured, never crawled
-    assert table.loc["Eastern Daily Press", "silent"] == ""
+    assert table.loc["Lynn News", "state"] == "No new articles"  # nothing new for 12 days
+    assert table.loc["Diss Express", "state"] == "Not crawled yet"  # configured, never crawled
+    assert table.loc["Eastern Daily Press", "state"] == "Working"
     assert table.loc["Lynn News", "errors"] > 0
-    assert "Lynn News" in at.warning[0].value
+    assert table.index[0] == "Lynn News"  # the worst state first, then the most errors
+    assert _metric(at, "No new articles (7 days)").value == "4"
     errors = at.dataframe[1].value
-    assert {"http_404", "timeout"} <= set(errors["reason"])
+    # reasons in words, never the codes
+    assert {"page not found (HTTP 404)", "timed out"} <= set(errors["reason"])
+    shown = " ".join(str(v) for v in table.to_numpy().ravel())
+    assert "None" not in shown
+    assert "local_news" not in shown
 
 
 def test_review_correction_changes_the_overview(fixture):
@@ -378,3 +384,22 @@ def test_weekly_gaps_are_gaps_not_zeros():
     assert out["share"].isna().tolist() == [False, True, False]
     # the empty week starts a new segment: the line is drawn 2 Mar, then again from 16 Mar
     assert out["segment"].tolist() == [0, 1, 1]
+
+
+def test_sidebar_shows_names_and_keeps_ids_in_the_url(fixture):
+    at = _app(topic=["stop_and_search"], voice=["pcc"])
+    topics = at.sidebar.multiselect(key="topic")
+    assert topics.value == ["stop_and_search"]
+    assert "Stop and search" in topics.options
+    assert "stop_and_search" not in topics.options
+    assert "Police and crime commissioner" in at.sidebar.multiselect(key="voice").options
+    assert _url_values(at, "topic") == ["stop_and_search"]
+    topics.set_value(["stop_and_search", "road_safety"]).run()
+    assert _url_values(at, "topic") == ["stop_and_search", "road_safety"]
+    at.sidebar.multiselect(key="topic").set_value([]).run()
+    assert "topic" not in at.query_params
+
+
+def _url_values(at: AppTest, key: str) -> list[str]:
+    value = at.query_params[key]
+    return [value] if isinstance(value, str) else list(value)

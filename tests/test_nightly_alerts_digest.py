@@ -368,3 +368,35 @@ def test_smtp_failures_are_one_line_errors(night):
     finally:
         controller.stop()
     assert inbox.messages == []
+
+
+def test_digest_links_into_the_dashboard_and_reads_on_a_phone(night):
+    cfg, _ = night
+    cfg = cfg.model_copy(
+        update={"digest": cfg.digest.model_copy(update={"dashboard_url": "https://dash.example"})}
+    )
+    with writer(cfg) as con:
+        raise_alerts(con, cfg, NOW, run_id=3)
+        digest = collect_digest(con, cfg, NOW, run_id=3)
+    page = render_html(digest)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '<a href="https://dash.example/">Open the dashboard</a>' in page
+    alert_day = digest.alerts[0].day
+    alert_week = (
+        f"dates={(alert_day - timedelta(days=6)).isoformat()}&amp;dates={alert_day.isoformat()}"
+    )
+    assert f"https://dash.example/stories?topic=victim_updates&amp;{alert_week}" in page
+    assert '<a href="https://dash.example/trends?topic=victim_updates">' in page
+    md = render_markdown(digest)
+    assert "[Open the dashboard](https://dash.example/)" in md
+    assert "https://dash.example/trends?topic=victim_updates" in md
+    # without an address there are no dashboard links
+    plain = render_html(collect_digest_plain(night))
+    assert "dash.example" not in plain
+    assert "Open the dashboard" not in plain
+
+
+def collect_digest_plain(night):
+    cfg, _ = night
+    with writer(cfg) as con:
+        return collect_digest(con, cfg, NOW, run_id=3)

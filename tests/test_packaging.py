@@ -31,7 +31,9 @@ def declared(entries: list[str]) -> dict[str, Requirement]:
     return {canonicalize_name(r.name): r for r in map(Requirement, entries)}
 
 
-RUNTIME = (pins("requirements.txt"), declared(PROJECT["dependencies"]))
+# The `distributed` extra is pinned in requirements.txt too, so that `make test` runs it.
+DISTRIBUTED = declared(PROJECT["optional-dependencies"].get("distributed", []))
+RUNTIME = (pins("requirements.txt"), declared(PROJECT["dependencies"]) | DISTRIBUTED)
 DEV = (pins("requirements-dev.txt"), declared(PROJECT["optional-dependencies"]["dev"]))
 
 
@@ -61,3 +63,8 @@ def test_declared_ranges_are_ranges_not_pins():
 
 def test_tools_are_an_extra_not_runtime_dependencies():
     assert not set(RUNTIME[1]) & set(DEV[1])
+
+
+def test_the_distributed_pieces_are_an_extra_not_core_dependencies():
+    assert {"scrapy-redis", "redis", "warcio"} <= set(DISTRIBUTED)
+    assert not set(declared(PROJECT["dependencies"])) & set(DISTRIBUTED)

@@ -326,6 +326,13 @@ SENTENCE_RULE_CASES = {
         ),
         ("“We will be back next week.”", None, None),  # nobody has spoken yet
         ("The patrols will be back next week.", _LAST, None),  # no quote
+        # a fragment quoted inside narration about somebody new is narration about them
+        (
+            "The council's safety lead, Chief Inspector Rowan Hale, pointed to the "
+            "“steady fall in burglaries” since the spring.",
+            _LAST,
+            None,
+        ),
     ],
     "inspection_grade": [
         (
@@ -388,6 +395,39 @@ def test_narration_remembers_people_for_a_later_he_said():
     assert attribute("“It was worth it,” he said.", _resolver(), ctx).speaker == "Dana Whitfield"
 
 
+def test_narration_remembers_a_titled_name_for_a_later_he_added():
+    ctx = SpeechContext()
+    ctx.last_voice, ctx.last_speaker = "inspectorate", None
+    text = (
+        "The national lead for roads policing, Chief Constable Tomas Reyes, focused on the "
+        "“welcome drop” in deaths."
+    )
+    assert attribute(text, _resolver(), ctx).voice is None
+    assert attribute("He added: “There is more to do.”", _resolver(), ctx).voice == "force"
+
+
+def test_a_person_named_again_by_first_name_is_the_he_of_the_next_quote():
+    ctx = SpeechContext()
+    resolver = _resolver()
+    for text in (
+        "Councillor Mara Quill asked Police and Crime Commissioner Sir Alan Pike about it.",
+        "Now Sir Alan is asking residents for their views.",
+    ):
+        attribute(text, resolver, ctx)
+        resolver.note_others(text, ctx)
+    assert attribute("He said: “We will listen.”", resolver, ctx).voice == "pcc"
+
+
+def test_a_watchdog_whose_name_holds_the_forces_name_is_the_watchdog():
+    # a national article's config names the force just "Police"
+    resolver = VoiceResolver([], ["Police"])
+    assert resolver.role_voice("Independent Office for Police Conduct director Ana Fell") == (
+        "inspectorate"
+    )
+    assert resolver.role_voice("police and crime commissioner Ana Fell") == "pcc"
+    assert resolver.role_voice("a Police spokesperson") == "force"
+
+
 def test_narration_is_not_reached_when_a_speaker_rule_names_somebody():
     ctx = SpeechContext()
     a = attribute("Police said the road would reopen on Monday.", _resolver(), ctx)
@@ -418,6 +458,21 @@ def test_narration_is_not_reached_when_a_speaker_rule_names_somebody():
             "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services (HMICFRS) has "
             "removed the force from its enhanced monitoring.",
             "inspectorate",
+        ),
+        # the national statisticians' figures are their finding; other figures the journalist's
+        (
+            "Confidence in local policing has fallen for five years, according to the latest "
+            "figures from the Office for National Statistics.",
+            "government",
+        ),
+        (
+            "Burglaries fell by a fifth, according to figures from the Home Office.",
+            "media",
+        ),
+        # the police authority is not another force ("Scottish Police")
+        (
+            "Ian Croft, a member of the Scottish Police Authority, said savings had been made.",
+            "pcc",
         ),
     ],
 )

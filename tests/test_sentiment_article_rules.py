@@ -266,3 +266,35 @@ def test_target(targeter, text, has_topics, previous, target):
 
 def test_police_words_that_are_not_force_names(targeter):
     assert targeter.other_forces("The Police Federation and Neighbourhood Police teams met.") == []
+
+
+# -- readers' letters and reports named by what they are -------------------------------------
+
+
+def test_a_readers_letters_page_is_the_publics_voice_throughout():
+    text = (
+        "Thornby Herald letter: Our PCSOs deserve better\n\n"
+        "Why do people keep running down the officers who walk our streets?\n\n"
+        "“They know every shop by name,” the chief constable once said."
+    )
+    got = voices(text, headline=True)
+    assert [v for v, _ in got[:2]] == ["public", "public"]
+    assert got[2][0] == "force"  # a quoted speaker keeps their own voice
+    # the same page as news: the headline and narration are the journalist's
+    plain = text.replace("Thornby Herald letter: ", "")
+    assert [v for v, _ in voices(plain, headline=True)[:2]] == ["media", "media"]
+
+
+@pytest.mark.parametrize(
+    ("text", "watchdog_article", "expected"),
+    [
+        ("Wexmoor Police has been identified as failing by an official report.", True, True),
+        ("Victims are left at risk, according to a major review published today.", True, True),
+        ("Figures in a report by the IOPC show complaints doubled.", True, True),
+        ("The survey also showed that a third had not seen an officer.", True, True),
+        ("The survey also showed that a third had not seen an officer.", False, False),
+        ("A survey by the parish council showed support for the plans.", True, False),
+    ],
+)
+def test_findings_named_by_their_document(text, watchdog_article, expected):
+    assert reports_finding(text, watchdog_article) is expected

@@ -18,7 +18,9 @@ from warehouse.migrate import (
 )
 
 TABLES = {
+    "alert_acks",
     "alerts",
+    "annotations",
     "articles",
     "crawl_errors",
     "crawl_stats",
@@ -42,6 +44,9 @@ VIEWS = {
     "passage_scores_all",
     "passage_scores_other_targets",
     "passage_voices",
+    "period_comparison",
+    "run_new_articles",
+    "share_of_voice",
     "story_topics",
     "topic_change",
     "topic_daily",
@@ -77,6 +82,7 @@ def test_fresh_warehouse_has_exactly_the_expected_tables_and_views(tmp_path):
         "004_passage_cap",
         "005_target_uncertain",
         "006_attribution_versions",
+        "007_annotations_acks",
     ]
     assert relations(con, "BASE TABLE") == TABLES
     assert relations(con, "VIEW") == VIEWS
@@ -113,7 +119,9 @@ def test_failing_migration_leaves_nothing_half_applied(tmp_path):
     assert applied_migrations(con) == ["001_core"]
     assert "first_half" not in relations(con, "BASE TABLE")
     assert relations(con, "BASE TABLE") == TABLES - {
+        "alert_acks",
         "alerts",
+        "annotations",
         "feedback",
         "dashboard_passage_scores",
         "materialized_versions",
@@ -141,6 +149,7 @@ def test_failing_view_changes_no_view(tmp_path):
         "004_passage_cap",
         "005_target_uncertain",
         "006_attribution_versions",
+        "007_annotations_acks",
     ]
     con.close()
 
@@ -236,7 +245,7 @@ def test_rows_scored_before_versioned_voices_read_the_crawl_time_voice(tmp_path)
             "VALUES (?, 'v1', 1, now(), 'force')",
             [passage],
         )
-    assert migrate(con) == ["006_attribution_versions"]
+    assert migrate(con) == ["006_attribution_versions", "007_annotations_acks"]
     assert con.execute("SELECT voice, speaker FROM scored_passages ORDER BY 1").fetchall() == [
         (None, None),
         (None, None),

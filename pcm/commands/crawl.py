@@ -6,9 +6,12 @@ import argparse
 import logging
 
 from core.errors import PcmError
+from pcm.argtypes import whole_number
 from pcm.cli import add_config_args, config_from
 
 logger = logging.getLogger(__name__)
+
+MAX_WORKERS = 64  # worker processes on this machine, at most
 
 
 class CrawlFailedError(PcmError):
@@ -36,6 +39,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="DATE",
         help="backfill bound: skip entries published before DATE (YYYY-MM-DD)",
     )
+    parser.add_argument(
+        "--workers",
+        type=whole_number(1, MAX_WORKERS, "workers"),
+        default=1,
+        metavar="N",
+        help="crawl with N worker processes sharing a Redis queue (crawl.redis_url; the "
+        "`distributed` extra); each site is fetched by one worker at a time. Default 1: "
+        "one child process per source, no Redis",
+    )
     parser.set_defaults(func=handle)
 
 
@@ -46,8 +58,15 @@ def handle(args: argparse.Namespace) -> int:
 
     cfg = config_from(args)
     require_warehouse(cfg.db_path)  # a mistyped --db never creates an empty warehouse
-    summary = crawl_all(cfg, since=args.since, sources=args.source)
+    if args.workers > 1:
+        from pcm.crawl_workers import crawl_distributed
+
+        summary = crawl_distributed(cfg, args.workers, since=args.since, sources=args.source)
+    else:
+        summary = crawl_all(cfg, since=args.since, sources=args.source)
+    worker_of = getattr(summary, "worker_of", lambda _name: None)
     for s in summary.sources:
+        worker = worker_of(s.source)
         reasons = ", ".join(f"{k} {v}" for k, v in sorted((s.errors_by_reason or {}).items()))
         print(
             f"{s.source}: {s.status}; {s.pages_fetched} pages, {s.new_articles} new, "
@@ -55,6 +74,7 @@ def handle(args: argparse.Namespace) -> int:
             f"{s.missing_dates} undated, {s.errors} errors"
             + (f" ({reasons})" if reasons else "")
             + (f"; {s.message}" if s.message else "")
+            + (f"; worker {worker}" if worker else "")
         )
     if not summary.sources:
         print("no enabled sources in the config")

@@ -58,4 +58,5 @@ def handle(args: argparse.Namespace) -> int:
     if args.no_dashboard:
         return 0
     print(f"[4/4] dashboard on http://localhost:{args.port} (Ctrl-C to stop)", flush=True)
-    return serve_dashboard(result.config_path, result.db_path, args.port)
+    # the sample site stays up beside the dashboard: its stories' links point at it
+    return serve_dashboard(result.config_path, result.db_path, args.port, args.site_port)
