@@ -48,6 +48,8 @@ DAY_MS = 86_400_000
 # Axis, legend and title text: the page's own text colour, 12.6:1 on white (WCAG AA asks
 # 4.5:1; the default grey axis labels measured about 3.7:1).
 TEXT_COLOUR = "#31333F"
+# The selection a click on a weekly point makes: the Trends page opens that week's stories.
+WEEK_PICK = "week_pick"
 
 
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -328,6 +330,7 @@ def weekly_share_chart(
                 alt.Tooltip("outlets:Q"),
             ],
         )
+        .add_params(alt.selection_point(name=WEEK_PICK, fields=["topic", "week"], on="click"))
     )
     return readable(
         alt.layer(band, line, points, *annotation_layers(annotations)).properties(

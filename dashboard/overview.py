@@ -12,7 +12,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import context, filters, queries, widgets
+from dashboard import context, filters, overview_briefing, queries, widgets
 
 logger = logging.getLogger(__name__)
 
@@ -359,7 +359,19 @@ def render() -> None:
             "the sidebar's filters."
         )
     card_grid(ctx, df, week_start)
-    widgets.csv_download(df.drop(columns=["alert_text"]), "overview")
+    left, right = st.columns(2)
+    with left:
+        widgets.csv_download(df.drop(columns=["alert_text"]), "overview")
+    with right:
+        st.download_button(
+            "Download briefing (PDF)",
+            data=lambda: overview_briefing.build(ctx, df, needs_attention(df), week_start),
+            file_name=overview_briefing.file_name(ctx),
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+            key="briefing_pdf",
+        )
 
 
 if __name__ == "__main__":  # st.Page runs this file as __main__

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import annotate, briefing, charts, context, queries, trends_queries, widgets
+from dashboard import (
+    annotate,
+    briefing,
+    charts,
+    context,
+    filters,
+    queries,
+    trends_queries,
+    widgets,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,17 +145,23 @@ def _weekly(ctx, f, topics: list[str]) -> None:
         GRAINS["week"] + " The line is the share of the week's stories (articles, syndicated "
         "copies counted once) whose stance on the topic was negative; the band is its 95% "
         "interval (Wilson); a bigger point is more stories; a week with no stories is a gap. "
-        + f.describe()
+        "Click a point to open that week's stories. " + f.describe()
     )
     if not (df["stories"] > 0).any():
         st.info("No stories match these filters.")
         annotate.panel(ctx, marks, f.end)
         return
     df = df.assign(label=df["topic"].map(widgets.topic_label))
-    st.altair_chart(
+    event = st.altair_chart(
         charts.weekly_share_chart(df, "Share of stories that were negative, week by week", marks),
         width="stretch",
+        on_select="rerun",
+        selection_mode=charts.WEEK_PICK,
+        key="weekly_chart",
     )
+    picked = week_link(event, f)
+    if picked:
+        st.switch_page("dashboard/stories.py", query_params=picked)
     table = df[df["stories"] > 0].drop(columns=["segment", "label"])
     with st.expander("The numbers behind the chart"):
         st.dataframe(table, hide_index=True, width="stretch")
@@ -158,6 +175,25 @@ def _weekly(ctx, f, topics: list[str]) -> None:
         WEEKLY_COLUMNS,
         "csv_trends_weekly",
     )
+
+
+def week_link(event, f) -> dict | None:
+    """The Stories page's link parameters for the point a reader clicked on the weekly chart:
+    its topic and its week (Monday to Sunday), the other filters kept; None for no click.
+
+    Args:
+        event: what `st.altair_chart(..., on_select="rerun")` returned.
+        f: this page's filters.
+    """
+    picks = (getattr(event, "selection", None) or {}).get(charts.WEEK_PICK) or []
+    pick = next((p for p in picks if p.get("topic") and p.get("week") is not None), None)
+    if pick is None:
+        return None
+    week = pd.to_datetime(
+        pick["week"], unit="ms" if isinstance(pick["week"], int | float) else None
+    )
+    start = week.date()
+    return filters.link_params(f, topic=pick["topic"], start=start, end=start + timedelta(days=6))
 
 
 def _plain(df, split: str):

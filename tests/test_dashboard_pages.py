@@ -67,6 +67,7 @@ def test_overview_cards_show_this_week_against_the_baseline(fixture):
     captions = "\n".join(c.value for c in at.caption)
     assert "net score -0.10 over 4 passages" in captions  # (0.0 + 0.8 - 0.7 - 0.5) / 4
     assert any(b.label == "Download CSV" for b in at.download_button)
+    assert any(b.label == "Download briefing (PDF)" for b in at.download_button)
 
 
 def test_freshness_and_no_auth_banner_on_every_page(fixture):
