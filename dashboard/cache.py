@@ -28,6 +28,7 @@ import streamlit as st
 from core.errors import WarehouseLockedError
 from dashboard import snapshot
 from warehouse.connection import reader
+from warehouse.migrate import statistics_sql
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +215,7 @@ def mem_articles(
             cond_params,
         )
         con.execute(_SCOPED_PASSAGE_SCORES)
+        con.execute(statistics_sql())  # the macros the views call
         for statement in views:
             con.execute(statement)
         return con.execute(sql, params or []).df()

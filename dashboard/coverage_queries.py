@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard import snapshot
 from dashboard.cache import DISPLAY_TZ, article_view_sql, cached, view_sql
 from dashboard.filters import Filters
+from warehouse.migrate import statistics_sql
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ def _mem_coverage(
             cond_params,
         )
         con.execute(_SCOPED_PASSAGE_SCORES)
+        con.execute(statistics_sql())  # the macros the views call
         for statement in statements:
             con.execute(statement)
         for name, value in (variables or {}).items():  # names are constants of this module

@@ -45,6 +45,7 @@ VIEWS = {
     "passage_scores_other_targets",
     "passage_voices",
     "period_comparison",
+    "rule_statistics",
     "run_new_articles",
     "share_of_voice",
     "story_topics",
@@ -86,8 +87,12 @@ def test_fresh_warehouse_has_exactly_the_expected_tables_and_views(tmp_path):
     ]
     assert relations(con, "BASE TABLE") == TABLES
     assert relations(con, "VIEW") == VIEWS
-    for view in VIEWS:  # every view binds and runs on an empty warehouse
+    for view in VIEWS - {"rule_statistics"}:  # every view binds and runs on an empty warehouse
         assert con.execute(f"SELECT * FROM {view}").fetchall() == []
+    # the statistics' one row, and the macros the rule views call
+    assert float(con.execute("SELECT z FROM rule_statistics").fetchone()[0]) == 1.959963984540054
+    low, high = con.execute("SELECT pcm_wilson_low(0.5, 4), pcm_wilson_high(0.5, 4)").fetchone()
+    assert (round(low, 4), round(high, 4)) == (0.15, 0.85)
     con.close()
 
 

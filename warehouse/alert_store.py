@@ -26,6 +26,7 @@ from core import vocabulary
 from core.config import Alerts
 from warehouse import materialized
 from warehouse.change_rule import apply_settings
+from warehouse.migrate import statistics_sql
 from warehouse.writing import transaction, utc_now
 
 logger = logging.getLogger(__name__)
@@ -199,6 +200,7 @@ def scoped_rule(
         mem.register("scoped_passage_scores", rows)
         mem.register("articles", articles)
         mem.execute(_SCOPED_PASSAGE_SCORES)
+        mem.execute(statistics_sql())  # the macros the rule views call
         for name in RULE_VIEWS:
             mem.execute(views[name])
             if name == "story_topics":  # read by every later view and query: computed once

@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 VIEWS_DIR = Path(__file__).parent / "views"
+# The macros the rule views call (Wilson and Newcombe intervals, the verdict), defined once.
+STATISTICS_FILE = VIEWS_DIR / "00_statistics.sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _VIEW_NAME = re.compile(r"^(\d{2})_[a-z0-9_]+\.sql$")
 _VIEW_STATEMENT = re.compile(
@@ -170,6 +172,12 @@ def _view_comment(text: str, digest: str) -> str:
             break
         lines.append(line[2:].strip())
     return f"{' '.join(lines)} [sha256 {digest}]"
+
+
+def statistics_sql() -> str:
+    """The statements of `STATISTICS_FILE`: run them first on a connection that re-creates the
+    rule views in memory (the dashboard, the alert revision), as `create_views` does."""
+    return STATISTICS_FILE.read_text(encoding="utf-8")
 
 
 def create_views(con: duckdb.DuckDBPyConnection, views_dir: Path = VIEWS_DIR) -> list[str]:

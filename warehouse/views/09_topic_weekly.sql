@@ -13,20 +13,10 @@ WITH weekly AS (
     GROUP BY ALL
 ),
 shares AS (
-    SELECT *, negative / stories AS share, 1.959963984540054 AS z
+    SELECT *, negative / stories AS share
     FROM weekly
-),
-wilson AS (
-    -- Wilson score interval for negative / stories at z = 1.96
-    SELECT voices, topic, week, stories, negative, positive, outlets, net_score, share,
-       (share + z * z / (2 * stories)
-        - z * sqrt(share * (1 - share) / stories + z * z / (4 * stories * stories)))
-       / (1 + z * z / stories) AS share_low,
-       (share + z * z / (2 * stories)
-        + z * sqrt(share * (1 - share) / stories + z * z / (4 * stories * stories)))
-       / (1 + z * z / stories) AS share_high
-    FROM shares
 )
--- rounding can put a bound a hair outside [0, 1]
-SELECT * REPLACE (greatest(share_low, 0.0) AS share_low, least(share_high, 1.0) AS share_high)
-FROM wilson;
+-- Wilson score interval for negative / stories (00_statistics.sql)
+SELECT voices, topic, week, stories, negative, positive, outlets, net_score, share,
+       pcm_wilson_low(share, stories) AS share_low, pcm_wilson_high(share, stories) AS share_high
+FROM shares;

@@ -10,8 +10,7 @@ WITH rule AS (
     SELECT coalesce(getvariable('pcm_min_stories'), 3)::INTEGER AS min_stories,
            2 AS min_outlets,
            coalesce(getvariable('pcm_baseline_days'), 28)::INTEGER AS baseline_days,
-           7 AS week_days,
-           1.959963984540054 AS z
+           7 AS week_days
 ),
 bounds AS (
     SELECT min(day) AS first_day,
@@ -51,53 +50,28 @@ shares AS (
     FROM evidence AS e
     CROSS JOIN rule AS r
 ),
-wilson_raw AS (
-    -- Wilson score intervals at z = 1.96 for this week's share and the baseline's
+wilson AS (
+    -- Wilson score intervals for both shares (00_statistics.sql)
     SELECT *,
-           (share + z * z / (2 * stories)
-            - z * sqrt(share * (1 - share) / stories + z * z / (4 * stories * stories)))
-           / (1 + z * z / stories) AS share_low,
-           (share + z * z / (2 * stories)
-            + z * sqrt(share * (1 - share) / stories + z * z / (4 * stories * stories)))
-           / (1 + z * z / stories) AS share_high,
-           (base_share + z * z / (2 * base_stories)
-            - z * sqrt(base_share * (1 - base_share) / base_stories
-                       + z * z / (4 * base_stories * base_stories)))
-           / (1 + z * z / base_stories) AS base_low,
-           (base_share + z * z / (2 * base_stories)
-            + z * sqrt(base_share * (1 - base_share) / base_stories
-                       + z * z / (4 * base_stories * base_stories)))
-           / (1 + z * z / base_stories) AS base_high
+           pcm_wilson_low(share, stories) AS share_low,
+           pcm_wilson_high(share, stories) AS share_high,
+           pcm_wilson_low(base_share, base_stories) AS base_low,
+           pcm_wilson_high(base_share, base_stories) AS base_high
     FROM shares
 ),
-wilson AS (
-    -- rounding can put a bound a hair outside [0, 1]; NULL (no stories) stays NULL
-    SELECT * REPLACE (
-        CASE WHEN share_low < 0 THEN 0.0 ELSE share_low END AS share_low,
-        CASE WHEN share_high > 1 THEN 1.0 ELSE share_high END AS share_high,
-        CASE WHEN base_low < 0 THEN 0.0 ELSE base_low END AS base_low,
-        CASE WHEN base_high > 1 THEN 1.0 ELSE base_high END AS base_high)
-    FROM wilson_raw
-),
 change AS (
-    -- Newcombe's hybrid score interval for share - base_share
+    -- Newcombe's hybrid score interval for share - base_share (00_statistics.sql)
     SELECT *,
            share - base_share AS change,
-           share - base_share
-           - sqrt((share - share_low) ^ 2 + (base_high - base_share) ^ 2) AS change_low,
-           share - base_share
-           + sqrt((share_high - share) ^ 2 + (base_share - base_low) ^ 2) AS change_high
+           pcm_change_low(share, share_low, base_share, base_high) AS change_low,
+           pcm_change_high(share, share_high, base_share, base_low) AS change_high
     FROM wilson
 )
 SELECT as_of, voices, topic, stories, negative, outlets, share, share_low, share_high,
        base_stories, base_negative, base_share, base_low, base_high,
        change, change_low, change_high,
-       CASE WHEN stories >= min_stories AND outlets >= min_outlets AND change_low > 0
-                THEN 'worsening'
-            WHEN stories >= min_stories AND outlets >= min_outlets AND change_high < 0
-                THEN 'improving'
-            ELSE 'no clear change'
-       END AS verdict,
+       pcm_verdict(stories, outlets, min_stories, min_outlets, change_low, change_high)
+           AS verdict,
        CASE WHEN stories = 0 THEN 'no stories this week'
             WHEN base_stories = 0 THEN 'nothing in the weeks before to compare with'
             WHEN stories < min_stories
