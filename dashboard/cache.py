@@ -185,6 +185,8 @@ def mem_articles(
     scope: tuple[str, list],
     sql: str,
     params: list | dict | None = None,
+    more_views: tuple[str, ...] = (),
+    variables: dict | None = None,
 ) -> pd.DataFrame:
     """Run a query over the snapshot rows in `scope`, with the warehouse's article views.
 
@@ -201,11 +203,15 @@ def mem_articles(
         scope: (condition over `passage_scores` columns, its bound parameters).
         sql: the query; reads `passage_scores` (the rows in scope), `articles` and the views.
         params: its bound values.
+        more_views: further views to create after the article views (e.g. the Coverage
+            page's), also from the warehouse's own definitions.
+        variables: DuckDB session variables the views read (e.g. pcm_as_of); the names are
+            the callers' constants.
 
     Returns:
         The result as a DataFrame.
     """
-    views = article_view_sql(db_path, version)
+    views = article_view_sql(db_path, version) + view_sql(db_path, version, more_views)
     con = _snapshot_connection(db_path, version, "snapshot_passage_scores")
     try:
         cond, cond_params = scope
@@ -218,6 +224,8 @@ def mem_articles(
         con.execute(statistics_sql())  # the macros the views call
         for statement in views:
             con.execute(statement)
+        for name, value in (variables or {}).items():
+            con.execute(f"SET VARIABLE {name} = ?", [value])
         return con.execute(sql, params or []).df()
     finally:
         con.close()

@@ -12,13 +12,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-import duckdb
 import pandas as pd
 
-from dashboard import snapshot
-from dashboard.cache import DISPLAY_TZ, article_view_sql, cached, view_sql
+from dashboard.cache import cached, mem_articles
 from dashboard.filters import Filters
-from warehouse.migrate import statistics_sql
 
 logger = logging.getLogger(__name__)
 
@@ -109,27 +106,7 @@ def _mem_coverage(
     Returns:
         The result as a DataFrame.
     """
-    statements = article_view_sql(db_path, version) + view_sql(db_path, version, COVERAGE_VIEWS)
-    con = duckdb.connect()
-    try:
-        con.execute(f"SET TimeZone = '{DISPLAY_TZ}'")  # a constant
-        for name, table in snapshot.tables(db_path, version).items():
-            con.register("snapshot_passage_scores" if name == "passage_scores" else name, table)
-        cond, cond_params = scope
-        con.execute(
-            f"CREATE TEMP TABLE scoped_passage_scores AS "
-            f"SELECT * FROM snapshot_passage_scores WHERE {cond}",
-            cond_params,
-        )
-        con.execute(_SCOPED_PASSAGE_SCORES)
-        con.execute(statistics_sql())  # the macros the views call
-        for statement in statements:
-            con.execute(statement)
-        for name, value in (variables or {}).items():  # names are constants of this module
-            con.execute(f"SET VARIABLE {name} = ?", [value])
-        return con.execute(sql, params).df()
-    finally:
-        con.close()
+    return mem_articles(db_path, version, scope, sql, params, COVERAGE_VIEWS, variables)
 
 
 @cached
