@@ -18,12 +18,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Two workers, each taking whole test files (--dist loadfile keeps a module's fixtures in one
+# process): 7.5 min against 14.5 min in one process on the 2-core build machine.
 test: lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The quick loop: lint, then every test but those marked slow (the model, crawls, a browser,
 # the CLI in child processes, AppTest pages, lock waits: tests/conftest.py says which and why),
-# on every core. `make test` runs them all, in one process.
+# on every core. `make test` runs them all, on two workers.
 test-fast: lint
 	$(BIN)/python -m pytest -m "not slow" -n auto
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from dashboard import briefing, briefing_pdf, charts, context, queries, widgets
+from dashboard import briefing, briefing_pdf, charts, context, queries, trends_queries, widgets
 
 logger = logging.getLogger(__name__)
 
@@ -75,14 +75,19 @@ def story_lines(new: pd.DataFrame) -> list[tuple[str, str, str, str]]:
 
 
 def weekly_chart(ctx: context.PageContext, topics: list[str]) -> bytes | None:
-    """The weekly share chart of these topics as PNG, or None when they have no stories."""
+    """The weekly share chart of these topics, with the period's event annotations, as PNG;
+    None when they have no stories."""
     if not topics:
         return None
     df = queries.weekly(ctx.db, ctx.version, ctx.filters, tuple(topics))
     if not (df["stories"] > 0).any():
         return None
     df = df.assign(label=df["topic"].map(widgets.topic_label))
-    chart = charts.weekly_share_chart(df, "Share of stories that were negative, week by week")
+    f = ctx.filters
+    marks = trends_queries.annotations(ctx.db, ctx.version, f.start, f.end, tuple(topics))
+    chart = charts.weekly_share_chart(
+        df, "Share of stories that were negative, week by week", marks
+    )
     return briefing_pdf.chart_png(chart)
 
 

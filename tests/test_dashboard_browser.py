@@ -115,6 +115,12 @@ def test_served_overview_renders_in_chromium(served, tmp_path):
         driver.set_window_size(390, 844)  # a phone
         time.sleep(1.5)
         phone_width = driver.execute_script("return document.documentElement.scrollWidth")
+        driver.get(f"http://127.0.0.1:{port}/trends")
+        WebDriverWait(driver, PAGE_TIMEOUT_S).until(
+            lambda d: "counting stories" in d.find_element(By.TAG_NAME, "body").text.lower()
+        )
+        time.sleep(1.5)  # let the chart size itself to the column
+        trends_width = driver.execute_script("return document.documentElement.scrollWidth")
     finally:
         driver.quit()
         shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
@@ -127,6 +133,7 @@ def test_served_overview_renders_in_chromium(served, tmp_path):
     # WCAG AA: every piece of text at least 4.5:1 against what is behind it
     assert worst["ratio"] >= 4.5, worst
     assert phone_width <= 390, f"the Overview is {phone_width} px wide on a 390 px screen"
+    assert trends_width <= 390, f"the Trends page is {trends_width} px wide on a 390 px screen"
 
 
 # The lowest contrast of any visible text on the page: its ratio, colours and the text itself.
