@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import (
     annotate,
     briefing,
+    briefing_pdf,
     charts,
     context,
     filters,
@@ -152,8 +153,11 @@ def _weekly(ctx, f, topics: list[str]) -> None:
         annotate.panel(ctx, marks, f.end)
         return
     df = df.assign(label=df["topic"].map(widgets.topic_label))
+    chart = charts.weekly_share_chart(
+        df, "Share of stories that were negative, week by week", marks
+    )
     event = st.altair_chart(
-        charts.weekly_share_chart(df, "Share of stories that were negative, week by week", marks),
+        chart,
         width="stretch",
         on_select="rerun",
         selection_mode=charts.WEEK_PICK,
@@ -174,6 +178,15 @@ def _weekly(ctx, f, topics: list[str]) -> None:
         briefing.file_name("trends", f.start, f.end, parts),
         WEEKLY_COLUMNS,
         "csv_trends_weekly",
+    )
+    st.download_button(
+        "Download chart (PNG)",
+        data=lambda: briefing_pdf.chart_png(chart),  # drawn when clicked, offline
+        file_name=briefing.file_name("trends", f.start, f.end, parts).removesuffix(".csv") + ".png",
+        mime="image/png",
+        icon=":material/image:",
+        on_click="ignore",
+        key="png_trends_weekly",
     )
 
 

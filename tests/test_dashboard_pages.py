@@ -337,6 +337,7 @@ def test_trends_default_to_weeks_of_stories_with_gaps(fixture):
     assert len(at.get("vega_lite_chart")) == 1
     captions = "\n".join(c.value for c in at.caption)
     assert "Week by week, counting stories." in captions
+    assert any(b.label == "Download chart (PNG)" for b in at.download_button)
     table = at.dataframe[0].value
     assert set(table["topic"]) == {"road_safety"}
     assert (table["stories"] > 0).all()
