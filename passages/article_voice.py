@@ -61,6 +61,9 @@ FINDING = re.compile(
             rf"\bby\s+(?:\w+[’'ʼ]?\s+){{0,4}}?{_BODY}",
             # "..., says HMIC report", "warns the watchdog"
             rf"\b(?:says?|said|finds?|found|warns?|warned)\s+(?:\w+\s+){{0,2}}?{_BODY}\b",
+            # a headline naming its source at the end: "Police fail victims - HMIC report"
+            rf"\s[-–—:|]\s*(?:an?\s+|the\s+|new\s+)?{_BODY}\s+(?:report|review|inspection|"
+            rf"study)\s*$",
             # "The force was graded good", "rated as 'requires improvement'"
             rf"\b(?:rated|graded|judged|assessed)\s+(?:as\s+|to\s+be\s+)?['‘“\"]?{_GRADE}\b",
             # "two good grades from His Majesty's Inspectorate"

@@ -87,7 +87,8 @@ SURVEYED_BY = re.compile(
 ACTOR = re.compile(
     r"^(?P<sp>(?:[\w'ʼ’\-£]+\s+){0,6}?[\w'ʼ’\-]+(?:,\s[^,]{2,60},)?)\s+"
     r"(?=(?:has|have|had|will|would|can|could|is|are|was|were|did|does|do|should|must|may|"
-    r"might|also|today|yesterday|[a-z]+ed|[a-z]+es|[a-z]+s)\b)",
+    # a verb is lower case: "Rhian Moss has …" is not "Rhian" + "Moss"
+    r"might|also|today|yesterday|(?-i:[a-z]+ed|[a-z]+es|[a-z]+s))\b)",
     re.IGNORECASE,
 )
 # "… was heckled", "… has been named": the subject is acted upon, not acting.

@@ -196,7 +196,7 @@ class VoiceResolver:
             return known
         role = self.role_voice(phrase)
         if actor:
-            return _actor_voice(phrase, role)
+            return self._introduced_actor(names, ctx) or _actor_voice(phrase, role)
         named = self._named_speaker(names, phrase, role, ctx, strict)
         if named:
             return named
@@ -204,6 +204,18 @@ class VoiceResolver:
             return role, speaker_phrase(phrase)
         if not strict and INDEFINITE.match(phrase) and not NOT_A_VOICE.search(phrase):
             return "public", speaker_phrase(phrase)  # "a nurse from Kingsmere", "one commenter"
+        return None
+
+    @staticmethod
+    def _introduced_actor(names: list[str], ctx: SpeechContext) -> tuple[str, str] | None:
+        """A subject named earlier with a role that speaks for an institution ("Now Sir Graham
+        is asking residents …" after "Police and Crime Commissioner Sir Graham Bright")."""
+        for name in names:
+            words = strip_titles(name).lower().split()
+            found = ctx.introduced.get(words[-1]) if words else None
+            if found and found[0] not in ("force", "public"):
+                ctx.last_person = found
+                return found
         return None
 
     def _configured_person(self, names: list[str], ctx: SpeechContext) -> tuple[str, str] | None:
@@ -309,9 +321,21 @@ def _pronoun_speaker(phrase: str, ctx: SpeechContext) -> tuple[str, str | None] 
     return None
 
 
+# A force's leaders, named: when they act ("Chief Constable Simon Byrne has set out plans …"),
+# the force acts; officers in general ("Officers arrested a man") are only the news.
+FORCE_LEADER = re.compile(
+    r"\b(?:chief constable|deputy chief constable|assistant chief constable|"
+    r"chief superintendent|superintendent|commander)\b",
+    re.IGNORECASE,
+)
+
+
 def _actor_voice(phrase: str, role: str | None) -> tuple[str, str] | None:
     """The voice of a sentence's subject: a role that speaks for an institution or a community
-    ("the commissioner", "residents"), never generic police words or a private individual."""
+    ("the commissioner", "residents"), or a force's leader named with their rank; never
+    generic police words or a private individual."""
+    if role == "force" and FORCE_LEADER.search(phrase) and person_names(names_in(phrase), phrase):
+        return role, speaker_phrase(phrase)
     if role == "force" or (role == "public" and not ACTOR_PUBLIC.search(phrase)):
         return None
     if role:

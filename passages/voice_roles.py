@@ -16,7 +16,10 @@ _ROLE_TABLE: list[tuple[str, str]] = [
     (
         "force",
         r"\b(?:met(?:ropolitan police)? commissioner|commissioner of the metropolitan|"
-        r"police federation|federation chair|federation rep|the federation(?! of))",
+        r"police federation|federation chair|federation rep|the federation(?! of)|"
+        # a police misconduct hearing is the force's own process, whoever chairs it
+        r"misconduct (?:panel|hearing)|(?:chair|chairman|chairwoman) of the (?:misconduct )?"
+        r"(?:hearing|panel)|officer on the panel)",
     ),
     # Commissioners who are watchdogs, not the force's PCC.
     (

@@ -408,6 +408,14 @@ def inspection_grade(
     return None
 
 
+# A body that speaks without a speech verb: "…, saying", "had voiced concerns about …".
+VOICING = re.compile(
+    r", saying\b|\b(?:voiced|raised|expressed|voices|raises|expresses)\s+(?:its\s+|their\s+|"
+    r"serious\s+|strong\s+)?(?:concerns?|fears?|anger|frustration|opposition|objections?)\b",
+    re.IGNORECASE,
+)
+
+
 def acting_subject(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> Attribution | None:
     """A subject with a voice that acts without speaking: "The commissioner will chair …",
     "Residents have started a petition". Not a subject acted upon ("… was heckled"), a panel or
@@ -417,7 +425,7 @@ def acting_subject(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> 
     if (
         m
         and not PASSIVE_AFTER.match(s.outside[m.end("sp") :])
-        and (not ACTOR_NOT_A_VOICE.search(m.group("sp")) or ", saying" in s.outside)
+        and (not ACTOR_NOT_A_VOICE.search(m.group("sp")) or VOICING.search(s.outside))
         and not ACTOR_POPULATION.match(m.group("sp"))
     ):
         found = resolver.resolve(m.group("sp"), ctx, strict=True, actor=True)

@@ -363,6 +363,17 @@ SENTENCE_RULE_CASES = {
             None,
             Attribution("force", "Dana Whitfield", False, True),
         ),
+        (
+            "Millbrook Parish Council had voiced concerns about the design.",
+            None,
+            Attribution("government", "Millbrook Parish Council", False, True),
+        ),
+        # a force's leader named with their rank acts for the force
+        (
+            "Deputy Chief Constable Rhian Moss has set out plans for 40 more officers.",
+            None,
+            Attribution("force", "Deputy Chief Constable Rhian Moss", False, True),
+        ),
         ("Residents of Millbrook can now report crime online.", None, None),
         ("The council approved the plans on Tuesday.", None, None),
         ("Officers arrested a man on Friday.", None, None),
@@ -418,6 +429,16 @@ def test_a_person_named_again_by_first_name_is_the_he_of_the_next_quote():
     assert attribute("He said: “We will listen.”", resolver, ctx).voice == "pcc"
 
 
+def test_a_person_introduced_with_a_role_acts_in_that_role():
+    ctx = SpeechContext()
+    resolver = _resolver()
+    first = "Councillor Mara Quill asked Police and Crime Commissioner Sir Alan Pike about it."
+    attribute(first, resolver, ctx)
+    resolver.note_others(first, ctx)
+    acting = attribute("Now Sir Alan is asking residents for their views.", resolver, ctx)
+    assert acting.voice == "pcc"
+
+
 def test_a_watchdog_whose_name_holds_the_forces_name_is_the_watchdog():
     # a national article's config names the force just "Police"
     resolver = VoiceResolver([], ["Police"])
@@ -469,6 +490,13 @@ def test_narration_is_not_reached_when_a_speaker_rule_names_somebody():
             "Burglaries fell by a fifth, according to figures from the Home Office.",
             "media",
         ),
+        # a police misconduct hearing is the force's process, whoever sits on or chairs it
+        (
+            "The senior officer on the panel, Chief Superintendent Ada Lyle, said the former "
+            "constable had let the public down.",
+            "force",
+        ),
+        ("Chair of the hearing Omar Pike said the allegations were proven.", "force"),
         # the police authority is not another force ("Scottish Police")
         (
             "Ian Croft, a member of the Scottish Police Authority, said savings had been made.",

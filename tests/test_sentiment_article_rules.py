@@ -45,6 +45,7 @@ def test_is_headline(text, expected):
         ("Wexmoor Police given top rating by inspectors", "media", "inspectorate"),
         ("Watchdog finds Wexmoor Police failed victims", "media", "inspectorate"),
         ("Two forces 'require improvement'", "media", "inspectorate"),
+        ("Police fail domestic abuse victims - HMIC report", "media", "inspectorate"),
         # a speech verb keeps the speaker the rules found
         ("Chief constable admits force let victims down", "force", "force"),
         ("Commissioner says 101 waits are unacceptable", "pcc", "pcc"),
