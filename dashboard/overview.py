@@ -23,7 +23,9 @@ NEW_TOPICS = 6  # topics listed under "Since the last run" (the rest: one link t
 STORIES_PAGE = "dashboard/stories.py"
 _STANCE_SYMBOLS = {"critical": "▼", "balanced": "◆", "favourable": "▲", "neutral": "●"}
 _DELTA_COLOURS = {"improving": "blue", "worsening": "orange"}
-_ORDER = {"worsening": 0, "improving": 1, "no clear change": 2}
+# Card order: worsening, then topics with an alert this week, then improving, then the rest.
+_ORDER = {"worsening": 0, "improving": 2, "no clear change": 3}
+ALERTED = 1
 NET_SCORE_TEXT = (
     "Net score: how favourable the coverage is, from −1 (every passage critical of the force) "
     "to +1 (every passage praising it); 0 is neutral or balanced."
@@ -120,7 +122,8 @@ def cards(ctx: context.PageContext) -> pd.DataFrame:
 
     Returns:
         Columns of `queries.overview` and `queries.topic_changes` (verdict, reason, share ...),
-        worsening topics first (largest sure rise first), then improving, then the rest.
+        worsening topics first (largest sure rise first), then those with an alert this week,
+        then improving, then the rest.
     """
     f = ctx.filters
     base = queries.overview(ctx.db, ctx.version, f)
@@ -138,6 +141,7 @@ def cards(ctx: context.PageContext) -> pd.DataFrame:
     out["verdict"] = out["verdict"].fillna("no clear change")
     out["reason"] = out["reason"].fillna("no stories this week")
     out["order"] = out["verdict"].map(_ORDER)
+    out.loc[(out["order"] > 0) & (out["alerts"] > 0), "order"] = ALERTED
     out["sure"] = out["change_low"].where(out["verdict"] == "worsening", -out["change_high"])
     out = out.sort_values(
         ["order", "sure", "alerts", "topic"],
@@ -350,7 +354,7 @@ def render() -> None:
         f"that were negative about the force on the topic. A topic is marked improving or "
         f"worsening only when the change is larger than chance alone would give and rests on "
         f"at least {ctx.cfg.alerts.min_stories} stories from at least 2 outlets. {voices}. "
-        f"Topics that got worse come first."
+        f"Topics that got worse come first, then those with an alert."
     )
     st.caption(NET_SCORE_TEXT)
     if f.outlets or f.source_kinds or f.voices:

@@ -61,6 +61,7 @@ def test_overview_cards_show_this_week_against_the_baseline(fixture):
     assert card.value == "50% negative"
     assert card.delta == "+50 points vs the weeks before"
     assert len(at.metric) == 13  # a card per topic
+    assert at.metric[0].label == "Road safety"  # nothing worsening: the alerted topic first
     text = _markdown(at)
     assert "**Road safety** :orange-badge[⚠ 1 alert]" in text
     assert "no clear change] only 2 stories this week \\(3 needed\\)" in text
