@@ -11,7 +11,6 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from core.errors import WarehouseLockedError
 from dashboard import annotate, auth, briefing, context, queries, widgets
 from warehouse import annotations
 
@@ -99,17 +98,11 @@ def _ack_form(ctx: context.PageContext, alert_id: int) -> None:
         submitted = st.form_submit_button("Acknowledge", type="primary")
     if not submitted:
         return
-    try:
-        annotations.save_ack(ctx.cfg, alert_id, who, note)
-    except annotations.AnnotationError as exc:
-        st.error(str(exc))
-        return
-    except WarehouseLockedError:
-        st.warning(annotate.LOCKED)
-        return
-    annotate.forget_cached()
-    st.session_state[_FLASH] = f"Acknowledged the alert as {who.strip()}."
-    st.rerun()
+    annotate.write(
+        lambda: annotations.save_ack(ctx.cfg, alert_id, who, note),
+        f"Acknowledged the alert as {(who or '').strip()}.",
+        _FLASH,
+    )
 
 
 def _greyed(a, state: str) -> None:

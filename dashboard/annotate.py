@@ -94,17 +94,10 @@ def _add_form(ctx: context.PageContext, default_day: date) -> None:
         submitted = st.form_submit_button("Add annotation", type="primary")
     if not submitted:
         return
-    try:
-        annotations.save_annotation(ctx.cfg, day, label, who, topic)
-    except annotations.AnnotationError as exc:
-        st.error(str(exc))
-        return
-    except WarehouseLockedError:
-        st.warning(LOCKED)
-        return
-    forget_cached()
-    st.session_state[_FLASH] = f"Added “{' '.join(label.split())}” on {day:%d %b %Y}."
-    st.rerun()
+    write(
+        lambda: annotations.save_annotation(ctx.cfg, day, label, who, topic),
+        f"Added “{' '.join(label.split())}” on {day:%d %b %Y}.",
+    )
 
 
 def _remove(ctx: context.PageContext, shown: pd.DataFrame) -> None:
@@ -120,8 +113,18 @@ def _remove(ctx: context.PageContext, shown: pd.DataFrame) -> None:
     )
     if not right.button("Remove", key="annotation_remove_button", disabled=picked is None):
         return
+    write(
+        lambda: annotations.remove_annotation(ctx.cfg, int(picked)),
+        f"Removed “{labels[int(picked)]}”.",
+    )
+
+
+def write(save, done: str, flash: str = _FLASH) -> None:
+    """Run one dashboard write (an annotation, an acknowledgement); a refusal or a locked
+    warehouse says so in one line, a write that went through clears the cached queries and
+    reruns the page with `done` kept under the session key `flash` to be shown."""
     try:
-        annotations.remove_annotation(ctx.cfg, int(picked))
+        save()
     except annotations.AnnotationError as exc:
         st.error(str(exc))
         return
@@ -129,5 +132,5 @@ def _remove(ctx: context.PageContext, shown: pd.DataFrame) -> None:
         st.warning(LOCKED)
         return
     forget_cached()
-    st.session_state[_FLASH] = f"Removed “{labels[int(picked)]}”."
+    st.session_state[flash] = done
     st.rerun()

@@ -49,25 +49,37 @@ def _batch(start: int, count: int, now: datetime) -> list:
     ]
 
 
-def _result(passage_id: int) -> dict:
-    topic = TOPICS[passage_id % len(TOPICS)]
-    score = ((passage_id * 37) % 200 - 100) / 100
-    label = "positive" if score >= 0.2 else "negative" if score <= -0.2 else "neutral"
+def model_result(*topics: tuple, skipped: str | None = None, topic_prob: float = 0.9) -> dict:
+    """A passage's model result as `warehouse.scores.store_scores` takes it, for made-up data.
+
+    Args:
+        *topics: (topic, label, score) per topic; the probabilities follow from the score.
+        skipped: a skip reason instead of topics.
+        topic_prob: every topic's probability.
+    """
     return {
-        "skipped": None,
+        "skipped": skipped,
         "truncated": False,
         "topics": [
             {
                 "topic": topic,
                 "label": label,
                 "score": score,
-                "p_positive": max(score, 0),
+                "p_positive": max(score, 0.0),
                 "p_neutral": 1 - abs(score),
-                "p_negative": max(-score, 0),
-                "topic_prob": 0.9,
+                "p_negative": max(-score, 0.0),
+                "topic_prob": topic_prob,
             }
+            for topic, label, score in topics
         ],
     }
+
+
+def _result(passage_id: int) -> dict:
+    topic = TOPICS[passage_id % len(TOPICS)]
+    score = ((passage_id * 37) % 200 - 100) / 100
+    label = "positive" if score >= 0.2 else "negative" if score <= -0.2 else "neutral"
+    return model_result((topic, label, score))
 
 
 def bench(articles: int, folder: Path) -> list[tuple[str, float, str]]:

@@ -19,6 +19,7 @@ from time import monotonic
 from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
+from tqdm import tqdm
 
 from core.config import Config, Source
 from crawler.discovery import Entry, is_article_url, parse_sitemap, read_feed
@@ -156,8 +157,11 @@ class BackfillSummary:
 class Backfill:
     """One backfill run: the spider and store of each source, made when first needed."""
 
-    def __init__(self, cfg: Config, seen: set[str], since: datetime | None = None):
+    def __init__(
+        self, cfg: Config, seen: set[str], since: datetime | None = None, progress: bool = False
+    ):
         self.cfg = cfg
+        self.progress = progress
         self.seen = set(seen)
         self.since = since
         self.matcher = SourceMatcher(s for s in cfg.sources if s.enabled)
@@ -182,10 +186,13 @@ class Backfill:
     def run(self, paths: Iterable[str | Path]) -> BackfillSummary:
         """Read every file in turn; bad records are counted and logged, never raised."""
         started = monotonic()
+        self._bar = tqdm(unit="record", desc="backfill", disable=not self.progress)
         try:
             for path in paths:
+                self._bar.set_postfix_str(Path(path).name)
                 self._file(Path(path))
         finally:
+            self._bar.close()
             for store in self._stores.values():
                 store.close_spider()
             self.summary.seconds = monotonic() - started
@@ -196,6 +203,7 @@ class Backfill:
         self.summary.files.append(tally)
         logger.info("backfilling from %s", path)
         for record in read_warc(path, self.cfg.crawl.max_page_bytes):
+            self._bar.update()
             if isinstance(record, WarcProblem):
                 tally.problems += 1
                 self.summary.problems[record.reason] += 1
@@ -292,6 +300,7 @@ def backfill(
     cfg: Config,
     paths: Iterable[str | Path],
     since: str | date | datetime | None = None,
+    progress: bool = False,
 ) -> BackfillSummary:
     """Store the articles of WARC files as a crawl of the same pages would.
 
@@ -299,10 +308,11 @@ def backfill(
         cfg: the config (its enabled sources say which hosts are read).
         paths: `.warc` or `.warc.gz` files, read in turn.
         since: skip articles published before this date.
+        progress: show a progress bar of the records read (on stderr).
 
     Returns:
         The `BackfillSummary`. URLs already in `seen_urls` are passed over, so a second
         backfill of the same files stores nothing.
     """
     since_at = parse_since(since)  # a bad date stops the command before anything is read
-    return Backfill(cfg, load_seen(cfg), since_at).run(paths)
+    return Backfill(cfg, load_seen(cfg), since_at, progress).run(paths)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from demo.bench_data import model_result
+
 TESTS = Path(__file__).resolve().parent
 CRAWL_FAULTS = TESTS / "crawl_faults.py"  # a crawl child whose warehouse writes can fail
 
@@ -286,21 +288,7 @@ def scored():
     as `warehouse.scores.store_scores` takes it; its probabilities follow from `score`."""
 
     def result(topic: str, label: str, score: float, topic_prob: float = 0.9) -> dict:
-        return {
-            "skipped": None,
-            "truncated": False,
-            "topics": [
-                {
-                    "topic": topic,
-                    "label": label,
-                    "score": score,
-                    "p_positive": max(score, 0.0),
-                    "p_neutral": 1 - abs(score),
-                    "p_negative": max(-score, 0.0),
-                    "topic_prob": topic_prob,
-                }
-            ],
-        }
+        return model_result((topic, label, score), topic_prob=topic_prob)
 
     return result
 

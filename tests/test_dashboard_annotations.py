@@ -9,17 +9,15 @@ from pathlib import Path
 import duckdb
 import pytest
 from change_fixture import END, fill
+from dashboard_apptest import open_page, wire
 from streamlit.testing.v1 import AppTest
 
 from core.config import Config, Force
 from dashboard import corrections, queries
 from dashboard.corrections import Change
-from demo.synthetic import build_fixture, copy_fixture, write_fixture_config
+from demo.synthetic import build_fixture, write_fixture_config
 from pcm.alerts import LONDON, raise_alerts
 from warehouse.connection import writer
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
 
 
 @pytest.fixture(scope="module")
@@ -29,20 +27,11 @@ def built(tmp_path_factory):
 
 @pytest.fixture
 def fixture(built, tmp_path, monkeypatch):
-    fx = copy_fixture(built, tmp_path / "wh")
-    monkeypatch.setenv("PCM_CONFIG", str(fx.config))
-    monkeypatch.setenv("PCM_DB", str(fx.db))
-    return fx
+    return wire(built, tmp_path, monkeypatch)
 
 
 def _app(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"dashboard/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, **params)
 
 
 def _chart_text(at: AppTest) -> str:

@@ -6,19 +6,17 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from dashboard_apptest import open_page, wire
 from streamlit.testing.v1 import AppTest
 
 from core.vocabulary import TOPICS
-from demo.synthetic import build_fixture, copy_fixture
+from demo.synthetic import build_fixture
 from warehouse.migrate import migrate
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
 COVERAGE = "dashboard/coverage.py"
 END = date(2025, 11, 19)  # a Wednesday
 A, B, C, D = "Eastern Daily Press", "BBC News", "Norwich Evening News", "Lynn News"
@@ -272,20 +270,11 @@ def built(tmp_path_factory):
 
 @pytest.fixture
 def fixture(built, tmp_path, monkeypatch):
-    fx = copy_fixture(built, tmp_path / "wh")
-    monkeypatch.setenv("PCM_CONFIG", str(fx.config))
-    monkeypatch.setenv("PCM_DB", str(fx.db))
-    return fx
+    return wire(built, tmp_path, monkeypatch)
 
 
 def _page(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(COVERAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("coverage", **params)
 
 
 def _text(at: AppTest) -> str:

@@ -10,16 +10,15 @@ from urllib.parse import parse_qs
 
 import duckdb
 import pytest
+from dashboard_apptest import open_page, wire
 from streamlit.testing.v1 import AppTest
 
 from core.vocabulary import TOPICS
 from dashboard import filters
 from dashboard.filters import Filters
 from dashboard.widgets import topic_label
-from demo.synthetic import build_fixture, copy_fixture
+from demo.synthetic import build_fixture
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
 STORIES = "dashboard/stories.py"
 # What a reader must never see on these pages: ids with an underscore, "None", table and
 # column names of the warehouse.
@@ -39,21 +38,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture
 def fixture(built, tmp_path, monkeypatch):
-    fx = copy_fixture(built, tmp_path / "wh")
-    monkeypatch.setenv("PCM_CONFIG", str(fx.config))
-    monkeypatch.setenv("PCM_DB", str(fx.db))
-    return fx
-
-
-def _app(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"dashboard/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return wire(built, tmp_path, monkeypatch)
 
 
 def _links(at: AppTest, page: str = STORIES) -> list[tuple[str, dict]]:
@@ -95,7 +80,7 @@ def _newest_window(db: Path) -> tuple[int, ...]:
 
 
 def test_since_the_last_run_lists_the_new_stories_by_topic_with_links(fixture):
-    at = _app()
+    at = open_page()
     assert [s.value for s in at.subheader][:2] == ["Since the last run", "Needs attention"]
     text = _text(at)
     # The two road-safety stories of the end day came in with the newest run; from voices
@@ -123,7 +108,7 @@ def test_since_the_last_run_lists_the_new_stories_by_topic_with_links(fixture):
 
 
 def test_needs_attention_names_the_alerted_topic_and_links_its_stories(fixture):
-    at = _app()
+    at = open_page()
     text = _text(at)
     assert (
         ":gray-badge[● no clear change] :orange-badge[⚠ 1 alert] 1 of 2 stories negative this "
@@ -138,7 +123,7 @@ def test_needs_attention_names_the_alerted_topic_and_links_its_stories(fixture):
 
 
 def test_cards_link_to_their_stories_in_priority_order(fixture):
-    at = _app()
+    at = open_page()
     week = [(fixture.end_day - timedelta(days=6)).isoformat(), fixture.end_day.isoformat()]
     cards = [q for label, q in _links(at) if label.endswith("this week")]
     assert len(cards) == len(at.metric) == 13
@@ -148,7 +133,7 @@ def test_cards_link_to_their_stories_in_priority_order(fixture):
 
 
 def test_following_a_link_opens_the_stories_page_filtered_to_it(fixture):
-    at = _app()
+    at = open_page()
     query = _link(at, "The 2 stories behind it")
     for key, values in query.items():
         at.query_params[key] = values
@@ -164,8 +149,8 @@ def test_following_a_link_opens_the_stories_page_filtered_to_it(fixture):
 
 
 def test_stories_page_honours_since_and_can_drop_it(fixture):
-    stamp = _link(_app(), "new since the run before")[filters.KEY_SINCE][0]  # UTC, ...Z
-    at = _app("stories", since=stamp, topic="road_safety")
+    stamp = _link(open_page(), "new since the run before")[filters.KEY_SINCE][0]  # UTC, ...Z
+    at = open_page("stories", since=stamp, topic="road_safety")
     titles = set(at.dataframe[0].value["title"])
     assert titles == {
         "Families criticise slow response to A11 collision",
@@ -187,7 +172,7 @@ def test_nothing_new_is_said_in_one_sentence(fixture):
         )
     finally:
         con.close()
-    at = _app()
+    at = open_page()
     assert next(s.value for s in at.subheader) == "Since the last run"
     assert "Needs attention" not in [s.value for s in at.subheader]
     sentence = at.main.markdown[0].value
@@ -204,7 +189,7 @@ def test_failed_sources_are_warned_about_in_the_page(fixture):
         )
     finally:
         con.close()
-    at = _app()
+    at = open_page()
     warnings = [w.value for w in at.main.warning]
     assert warnings == [
         "1 source could not be read in the latest run: Lynn News. Their new stories are missing."
@@ -213,7 +198,7 @@ def test_failed_sources_are_warned_about_in_the_page(fixture):
 
 
 def test_passages_show_their_score_and_whether_they_count(fixture):
-    at = _app("stories", article=str(fixture.known.praised))
+    at = open_page("stories", article=str(fixture.known.praised))
     text = "\n".join(m.value for m in at.markdown)
     assert (
         "🗣 The force's own staff · Paul Sanford] :gray-badge[not counted: the force's own "
@@ -228,7 +213,7 @@ def test_passages_show_their_score_and_whether_they_count(fixture):
 
 def test_no_ids_none_or_table_names_on_overview_and_stories(fixture):
     for page, params in ((None, {}), ("stories", {"article": str(fixture.known.criticised)})):
-        at = _app(page, **params)
+        at = open_page(page, **params)
         found = RAW.findall(_text(at))
         assert not found, (page, found)
     table = at.dataframe[0].value.set_index("title")

@@ -8,14 +8,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from dashboard_apptest import APP, TIMEOUT, open_page, wire
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries, trends_queries, widgets
 from dashboard.filters import Filters
-from demo.synthetic import build_fixture, copy_fixture
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60  # the first run imports pandas, altair and duckdb
+from demo.synthetic import build_fixture
 
 
 @pytest.fixture(scope="module")
@@ -26,21 +24,7 @@ def built(tmp_path_factory):
 @pytest.fixture
 def fixture(built, tmp_path, monkeypatch):
     """A private copy of the fixture per test, wired in through PCM_CONFIG / PCM_DB."""
-    fx = copy_fixture(built, tmp_path / "wh")
-    monkeypatch.setenv("PCM_CONFIG", str(fx.config))
-    monkeypatch.setenv("PCM_DB", str(fx.db))
-    return fx
-
-
-def _app(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"dashboard/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return wire(built, tmp_path, monkeypatch)
 
 
 def _metric(at: AppTest, label: str):
@@ -54,7 +38,7 @@ def _markdown(at: AppTest) -> str:
 
 
 def test_overview_cards_show_this_week_against_the_baseline(fixture):
-    at = _app()
+    at = open_page()
     card = _metric(at, "Road safety")
     # External voices only: this week one positive story (0.0, +0.8) and one negative (-0.7,
     # -0.5); one positive story in the four weeks before. Two stories are too few to judge.
@@ -73,7 +57,7 @@ def test_overview_cards_show_this_week_against_the_baseline(fixture):
 
 def test_freshness_and_no_auth_banner_on_every_page(fixture):
     for page in (None, "trends", "stories", "alerts", "sources", "review"):
-        at = _app(page)
+        at = open_page(page)
         side = "\n".join(m.value for m in at.sidebar.markdown)
         assert "**Last successful run:**" in side
         assert "**Newest article fetched:**" in side
@@ -83,14 +67,14 @@ def test_freshness_and_no_auth_banner_on_every_page(fixture):
 
 
 def test_external_voices_toggle_brings_the_force_back(fixture):
-    at = _app()
+    at = open_page()
     at.toggle(key="external").set_value(False).run()
     captions = "\n".join(c.value for c in at.caption)
     assert "net score +0.10 over 5 passages" in captions  # + the force's own +0.9
 
 
 def test_filters_come_from_the_url(fixture):
-    at = _app(topic=["road_safety"], external="false")
+    at = open_page(topic=["road_safety"], external="false")
     assert [m.label for m in at.metric] == ["Road safety"]
     assert at.metric[0].value == "50% negative"
     assert "net score +0.10" in "\n".join(c.value for c in at.caption)
@@ -98,7 +82,7 @@ def test_filters_come_from_the_url(fixture):
 
 
 def test_trends_page_rolling_score_band_and_alert(fixture):
-    at = _app("trends", topic=["road_safety"], grain="day")
+    at = open_page("trends", topic=["road_safety"], grain="day")
     assert len(at.get("vega_lite_chart")) == 1  # the trend above the volume bars
     table = at.dataframe[0].value
     last = table[table["day"] == table["day"].max()].iloc[0]
@@ -109,14 +93,14 @@ def test_trends_page_rolling_score_band_and_alert(fixture):
 
 
 def test_trends_split_by_voice(fixture):
-    at = _app("trends", topic=["road_safety"], grain="day", split="voice")
+    at = open_page("trends", topic=["road_safety"], grain="day", split="voice")
     table = at.dataframe[0].value
     assert set(table["voice"]) == {"media", "public", "inspectorate"}
     assert [s.value for s in at.subheader] == ["Road safety"]
 
 
 def test_stories_page_lists_titles_and_stances(fixture):
-    at = _app("stories", topic=["road_safety"])
+    at = open_page("stories", topic=["road_safety"])
     table = at.dataframe[0].value
     rows = table.set_index("title")
     # the table shows stances in words (the query keeps the ids: see the next test)
@@ -133,7 +117,7 @@ def test_stories_page_lists_titles_and_stances(fixture):
 
 
 def test_opening_a_story_shows_its_passages(fixture):
-    at = _app("stories", article=str(fixture.known.criticised))
+    at = open_page("stories", article=str(fixture.known.criticised))
     text = _markdown(at)
     assert "A relative said police took forty minutes to arrive\\." in text
     assert "public · Ann Smith" in text
@@ -165,7 +149,7 @@ def test_story_stances_match_the_article_topics_view(fixture):
 
 
 def test_alerts_page_explains_and_links_stories(fixture):
-    at = _app("alerts", topic=["road_safety"])
+    at = open_page("alerts", topic=["road_safety"])
     text = _markdown(at)
     assert widgets.escape("against a 28-day average of 0.1") in text
     labels = [p.value for p in at.page_link]
@@ -173,7 +157,7 @@ def test_alerts_page_explains_and_links_stories(fixture):
 
 
 def test_sources_page_flags_silent_sources(fixture):
-    at = _app("sources")
+    at = open_page("sources")
     table = at.dataframe[0].value.set_index("source")
     assert table.loc["Lynn News", "state"] == "No new articles"  # nothing new for 12 days
     assert table.loc["Diss Express", "state"] == "Not crawled yet"  # configured, never crawled
@@ -191,7 +175,7 @@ def test_sources_page_flags_silent_sources(fixture):
 
 def test_review_correction_changes_the_overview(fixture):
     pid = fixture.known.criticised_first_passage
-    at = _app("review", passage=str(pid))
+    at = open_page("review", passage=str(pid))
     assert "A relative said police took forty minutes to arrive\\." in _markdown(at)
     at.selectbox(key=f"stance_{pid}_road_safety").set_value("positive")
     at.text_input(key="reviewer").set_value("Pat Analyst")
@@ -214,7 +198,7 @@ def test_review_correction_changes_the_overview(fixture):
 
 def test_review_needs_a_name_and_a_change(fixture):
     pid = fixture.known.criticised_first_passage
-    at = _app("review", passage=str(pid))
+    at = open_page("review", passage=str(pid))
     at.selectbox(key=f"stance_{pid}_road_safety").set_value("neutral")
     at.button[0].click().run()
     assert "say who is correcting" in at.error[0].value
@@ -231,7 +215,7 @@ def test_review_needs_a_name_and_a_change(fixture):
 
 def test_review_adds_and_removes_topics_and_voice(fixture):
     pid = fixture.known.criticised_first_passage
-    at = _app("review", passage=str(pid))
+    at = open_page("review", passage=str(pid))
     at.checkbox(key=f"remove_{pid}_road_safety").check()
     at.selectbox(key=f"add_{pid}").set_value("emergency_response")
     at.selectbox(key=f"add_stance_{pid}").set_value("negative")
@@ -272,7 +256,7 @@ def test_every_page_copes_with_an_empty_warehouse(tmp_path, monkeypatch):
     con.close()
     monkeypatch.setenv("PCM_CONFIG", str(write_fixture_config(tmp_path)))
     monkeypatch.setenv("PCM_DB", str(db))
-    at = _app()
+    at = open_page()
     assert {m.value for m in at.metric} == {"—"}
     assert "**Last successful run:** never" in "\n".join(m.value for m in at.sidebar.markdown)
     for page in ("trends", "stories", "alerts", "sources", "review"):
@@ -282,12 +266,12 @@ def test_every_page_copes_with_an_empty_warehouse(tmp_path, monkeypatch):
 
 
 def test_bad_ids_in_the_url_are_explained_not_raised(fixture):
-    at = _app("stories", article="999999")
+    at = open_page("stories", article="999999")
     assert "There is no story 999999" in at.warning[0].value
-    at = _app("stories", article="not-a-number")
+    at = open_page("stories", article="not-a-number")
     assert at.selectbox(key="story_choice").value is None
     assert not at.main.warning
-    at = _app("review", passage="999999")
+    at = open_page("review", passage="999999")
     assert "There is no passage 999999" in at.warning[0].value
 
 
@@ -323,7 +307,7 @@ def _set_runs(db: Path, newest_success_hours_ago: float | None) -> None:
 def test_a_stopped_nightly_job_is_said_above_every_page(fixture, hours, banner):
     _set_runs(fixture.db, hours)
     for page in (None, "stories"):
-        at = _app(page)
+        at = open_page(page)
         errors = [e.value for e in at.error]
         if banner is None:
             assert not errors
@@ -334,7 +318,7 @@ def test_a_stopped_nightly_job_is_said_above_every_page(fixture, hours, banner):
 
 
 def test_trends_default_to_weeks_of_stories_with_gaps(fixture):
-    at = _app("trends", topic=["road_safety"])
+    at = open_page("trends", topic=["road_safety"])
     assert len(at.get("vega_lite_chart")) == 1
     captions = "\n".join(c.value for c in at.caption)
     assert "Week by week, counting stories." in captions
@@ -390,7 +374,7 @@ def test_weekly_gaps_are_gaps_not_zeros():
 
 
 def test_sidebar_shows_names_and_keeps_ids_in_the_url(fixture):
-    at = _app(topic=["stop_and_search"], voice=["pcc"])
+    at = open_page(topic=["stop_and_search"], voice=["pcc"])
     topics = at.sidebar.multiselect(key="topic")
     assert topics.value == ["stop_and_search"]
     assert "Stop and search" in topics.options

@@ -11,6 +11,7 @@ import pytest
 
 from core.config import Config, Force
 from core.errors import WarehouseLockedError
+from demo.bench_data import model_result
 from warehouse.articles import (
     ArticleRecord,
     PassageRecord,
@@ -74,22 +75,7 @@ def counts(con) -> dict[str, int]:
 
 
 def result(*topics, skipped=None):
-    return {
-        "skipped": skipped,
-        "truncated": False,
-        "topics": [
-            {
-                "topic": t,
-                "label": label,
-                "score": s,
-                "p_positive": max(s, 0),
-                "p_neutral": 1 - abs(s),
-                "p_negative": max(-s, 0),
-                "topic_prob": 0.9,
-            }
-            for t, label, s in topics
-        ],
-    }
+    return model_result(*topics, skipped=skipped)
 
 
 def test_same_batch_twice_with_a_repeated_key_changes_no_counts(tmp_path):

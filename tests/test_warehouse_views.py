@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from core.config import Config, Force
+from demo.bench_data import model_result
 from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
 from warehouse.feedback import add_feedback
@@ -17,22 +18,7 @@ ANALYST = "analyst@example.org"
 
 
 def res(*topics):
-    return {
-        "skipped": None,
-        "truncated": False,
-        "topics": [
-            {
-                "topic": t,
-                "label": label,
-                "score": s,
-                "p_positive": max(s, 0.0),
-                "p_neutral": 1 - abs(s),
-                "p_negative": max(-s, 0.0),
-                "topic_prob": 0.9,
-            }
-            for t, label, s in topics
-        ],
-    }
+    return model_result(*topics)
 
 
 def art(url, kind="local_news", published=T0, fetched=T0, duplicate_of=None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -174,9 +175,11 @@ def _view_comment(text: str, digest: str) -> str:
     return f"{' '.join(lines)} [sha256 {digest}]"
 
 
+@functools.cache
 def statistics_sql() -> str:
     """The statements of `STATISTICS_FILE`: run them first on a connection that re-creates the
-    rule views in memory (the dashboard, the alert revision), as `create_views` does."""
+    rule views in memory (the dashboard, the alert revision), as `create_views` does. Read
+    once per process: dashboard queries call this on every in-memory run."""
     return STATISTICS_FILE.read_text(encoding="utf-8")
 
 

@@ -36,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--since", metavar="DATE", help="skip articles published before DATE (YYYY-MM-DD)"
     )
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     add_config_args(parser)
     parser.set_defaults(func=handle)
 
@@ -76,7 +77,7 @@ def handle(args: argparse.Namespace) -> int:
         raise BackfillError(
             "warcio is not installed: pip install -r requirements.txt (or the `distributed` extra)"
         ) from None
-    summary = backfill(cfg, args.warc, since=args.since)
+    summary = backfill(cfg, args.warc, since=args.since, progress=not args.no_progress)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
