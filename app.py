@@ -18,11 +18,14 @@ from warehouse.connection import WarehouseMissingError
 
 logger = logging.getLogger(__name__)
 
+# Shown only where several forces are watched.
+COMPARE = st.Page("dashboard/compare.py", title="Compare", icon=":material/compare_arrows:")
 PAGES = [
     st.Page("dashboard/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("dashboard/trends.py", title="Trends", icon=":material/show_chart:"),
     st.Page("dashboard/stories.py", title="Stories", icon=":material/article:"),
     st.Page("dashboard/coverage.py", title="Coverage", icon=":material/pie_chart:"),
+    COMPARE,
     st.Page("dashboard/alerts.py", title="Alerts", icon=":material/notifications:"),
     st.Page("dashboard/sources.py", title="Sources", icon=":material/rss_feed:"),
     st.Page("dashboard/review.py", title="Review", icon=":material/edit:"),
@@ -46,10 +49,12 @@ def main() -> None:
     except PcmError as exc:
         st.error(f"The dashboard cannot start: {exc}")
         return
+    # the Compare page only where several forces are watched
+    pages = PAGES if len(cfg.forces) > 1 else [p for p in PAGES if p is not COMPARE]
     if not auth.gate(cfg.auth):
-        st.navigation(PAGES, position="hidden")  # keep page URLs valid; run none of them
+        st.navigation(pages, position="hidden")  # keep page URLs valid; run none of them
         return
-    page = st.navigation(PAGES)
+    page = st.navigation(pages)
     db = cfg.db_path
     try:
         newest, stale = queries.data_version(db)
@@ -62,8 +67,10 @@ def main() -> None:
         widgets.run_overdue_banner(fresh)  # above every page: the job has stopped
         widgets.freshness_panel(fresh)
         first, last = queries.day_bounds(db, version)
-        chosen = filters.sidebar(first, last, queries.outlets(db, version))
-        context.publish(context.PageContext(cfg=cfg, db=db, version=version, filters=chosen))
+        forces = {f.id: f.name for f in cfg.forces}
+        chosen = filters.sidebar(first, last, queries.outlets(db, version), forces)
+        scoped = snapshot.scoped(version, chosen.force)  # pages read the picked force's rows
+        context.publish(context.PageContext(cfg=cfg, db=db, version=scoped, filters=chosen))
         page.run()
     except WarehouseLockedError:
         logger.info("warehouse %s is locked by a writer; showing 'refreshing'", db)

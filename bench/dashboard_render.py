@@ -1,6 +1,7 @@
 """Dashboard render times per page (Streamlit AppTest) on a synthetic warehouse of 1M passages.
 
-    .venv/bin/python bench/dashboard_render.py [--passages N] [--db FILE] [--repeat 3] [--keep]
+    .venv/bin/python bench/dashboard_render.py [--passages N] [--forces N] [--db FILE]
+                                              [--repeat 3] [--keep] [--pages overview,...]
 
 Builds the synthetic warehouse (demo/synthetic.py, SQL range() inserts) unless --db names an
 existing one, brings it up to date as the nightly job's refresh stage does (the single writer
@@ -12,6 +13,9 @@ migrates it, then warehouse.materialized.refresh rebuilds `dashboard_passage_sco
   first   the page's own queries cold, the snapshot already loaded (a page opened for the first
           time on a running server);
   cached  the same page again (its queries cached).
+With --forces N (2 to 43) the articles are spread over the first N forces of England and Wales
+(demo/synthetic_forces.py: each article about one force, a tenth about two), the config lists
+them, and the Compare page (every force side by side) is timed too.
 """
 
 from __future__ import annotations
@@ -34,11 +38,12 @@ sys.path.insert(0, str(REPO))
 PAGES = ["overview", "trends", "stories", "alerts", "sources", "review"]
 
 
-def _build(db: Path, passages: int) -> float:
+def _build(db: Path, passages: int, forces: int) -> float:
     from demo.synthetic import build_fixture
 
     started = time.perf_counter()
-    build_fixture(db.parent, passages=passages, materialize=False)  # _refresh does it, timed
+    # materialize=False: _refresh does it, timed
+    build_fixture(db.parent, passages=passages, materialize=False, forces=forces)
     return time.perf_counter() - started
 
 
@@ -70,6 +75,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=1_000_000)
+    parser.add_argument(
+        "--forces", type=int, default=1, help="forces the articles are spread over (1 to 43)"
+    )
+    parser.add_argument("--pages", help="only these pages, comma-separated (default: all)")
     parser.add_argument("--db", help="an existing synthetic warehouse (default: build one)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument(
@@ -86,11 +95,11 @@ def _warehouse(args: argparse.Namespace, workdir: Path) -> tuple[Path, Path, str
         db = Path(args.db)
         from demo.synthetic import write_fixture_config
 
-        config = write_fixture_config(workdir)
+        config = write_fixture_config(workdir, forces=args.forces)
         built = "reused"
     else:
         db = workdir / "fixture.duckdb"
-        seconds = _build(db, args.passages)
+        seconds = _build(db, args.passages, args.forces)
         config = workdir / "config.yaml"
         built = f"built in {seconds:.1f} s"
     return db, config, built
@@ -130,7 +139,7 @@ def _report_warehouse(db: Path, built: str, materialized_rows: int, refresh_s: f
     )
 
 
-def _time_pages(repeat: int) -> None:
+def _time_pages(repeat: int, pages: list[str]) -> None:
     """Render each page cold, first and cached (medians of `repeat` runs) and print the times."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -143,7 +152,7 @@ def _time_pages(repeat: int) -> None:
     query = {}
     print(f"{'page':<10} {'cold s':>8} {'first s':>8} {'cached s':>9}")
     worst = worst_cold = 0.0
-    for page in PAGES:
+    for page in pages:
         cold, first, cached = [], [], []
         for _ in range(repeat):
             st.cache_data.clear()
@@ -178,7 +187,11 @@ def main(argv: list[str] | None = None) -> int:
 
     st_logger.set_log_level("error")  # "No runtime found" is expected outside a server
     _report_warehouse(db, built, materialized_rows, refresh_s)
-    _time_pages(args.repeat)
+    pages = PAGES + (["compare"] if args.forces > 1 else [])
+    if args.pages:
+        pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    print(f"forces: {args.forces}")
+    _time_pages(args.repeat, pages)
     if args.keep or args.db:
         print(f"kept: {db}")
     else:

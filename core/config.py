@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -20,7 +19,9 @@ from pydantic import (
 )
 
 from core.errors import ConfigError
-from core.vocabulary import SourceKind, Voice
+from core.forces import Force, Strict, read_forces_dir
+from core.forces import Person as Person  # re-exported: callers build configs from here
+from core.vocabulary import SourceKind
 
 logger = logging.getLogger(__name__)
 
@@ -67,28 +68,7 @@ DEFAULT_DB = "data/pcm.duckdb"
 
 
 class _Strict(BaseModel):
-    # No inf or nan in any number of the config: every range check below means what it says.
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class Person(_Strict):
-    name: str = Field(min_length=2)
-    role: Voice
-    aliases: list[str] = []  # other spellings seen in print
-
-
-class Force(_Strict):
-    name: str = Field(min_length=2)
-    aliases: list[str] = []
-    # Place names: "police" near one of these counts as a mention of the force.
-    area: list[str] = []
-    people: list[Person] = []
-
-    @property
-    def names(self) -> list[str]:
-        """The force's name and aliases: what speakers and mentions are matched against (the
-        crawl, scoring and `pcm analyse` attribute voices with the same list)."""
-        return [self.name, *self.aliases]
+    model_config = Strict.model_config  # no unknown keys, no inf or nan (core/forces.py)
 
 
 class Crawl(_Strict):
@@ -148,6 +128,9 @@ class Source(_Strict):
     article_patterns: list[str] = []
     enabled: bool = True
     unverified: bool = False  # true where the URL could not be checked from the build machine
+    # The ids of the forces this source covers (its articles must be about one of them);
+    # empty: any configured force. Each passage is still attributed to the force it is about.
+    forces: list[str] = []
 
     @field_validator("feeds", "sitemaps", "start_urls")
     @classmethod
@@ -332,7 +315,11 @@ class Auth(_Strict):
 
 
 class Config(_Strict):
-    force: Force
+    # One force (`force:`) or several (`forces:`, or `forces_dir:` naming a folder of force
+    # files, read by `load_config`); after validation `forces` lists them all and `force` is
+    # the first, the default one (core/forces.py).
+    force: Force | None = None
+    forces: list[Force] = []
     crawl: Crawl = Crawl()
     sources: list[Source] = []
     retention: Retention = Retention()
@@ -357,6 +344,51 @@ class Config(_Strict):
                 "alerts and the digest"
             )
         return self
+
+    @model_validator(mode="after")
+    def _one_list_of_forces(self) -> Config:
+        if self.force is None and not self.forces:
+            raise ValueError("name the force watched: a 'force' section, or 'forces' (a list)")
+        if self.force is not None and self.forces and self.forces[0] != self.force:
+            raise ValueError("give either 'force' or 'forces', not both")
+        if not self.forces:
+            self.forces = [self.force]
+        self.force = self.forces[0]
+        ids = [f.id for f in self.forces]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(
+                f"force ids must be unique, repeated: {', '.join(dupes)} (set 'id' on each force)"
+            )
+        for source in self.sources:
+            unknown = sorted(set(source.forces) - set(ids))
+            if unknown:
+                raise ValueError(
+                    f"source {source.name!r} names unknown force id(s) {', '.join(unknown)}; "
+                    f"configured: {', '.join(ids)}"
+                )
+        return self
+
+    def force_by_id(self, force_id: str | None) -> Force:
+        """The configured force with this id; None: the default (first) one.
+
+        Raises:
+            ConfigError: no configured force has that id.
+        """
+        if force_id is None:
+            return self.forces[0]
+        for force in self.forces:
+            if force.id == force_id:
+                return force
+        known = ", ".join(f.id for f in self.forces)
+        raise ConfigError(f"no force with id {force_id!r} in the config; configured: {known}")
+
+    def source_forces(self, source_name: str) -> list[Force]:
+        """The forces a source covers: those it lists, else every configured force."""
+        for source in self.sources:
+            if source.name == source_name and source.forces:
+                return [f for f in self.forces if f.id in source.forces]
+        return list(self.forces)
 
     @field_validator("sources")
     @classmethod
@@ -424,6 +456,12 @@ def load_config(
         raise ConfigError(f"{path}: YAML syntax error at {where}: {problem}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a YAML mapping with a 'force' section at the top")
+    if "forces_dir" in raw:
+        raw = dict(raw)
+        folder = Path(str(raw.pop("forces_dir")))
+        if raw.get("forces") or raw.get("force"):
+            raise ConfigError(f"{path}: give forces_dir or forces/force, not both")
+        raw["forces"] = read_forces_dir(folder if folder.is_absolute() else path.parent / folder)
     raw = {
         **raw,
         "db_path": db or env.get("PCM_DB") or raw.get("db_path") or DEFAULT_DB,

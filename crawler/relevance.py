@@ -1,9 +1,11 @@
-"""Is an article about the force? Aliases, or "police" together with one of its area names."""
+"""Is an article about the force (or one of the forces)? Aliases, its people, or "police"
+together with one of its area names."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 
 from core.config import Force
 
@@ -25,15 +27,17 @@ def _phrase(names: list[str]) -> re.Pattern[str] | None:
 
 
 class RelevanceFilter:
-    """Decides relevance for one force; build once per crawl."""
+    """Decides relevance for one force, or for any of several; build once per crawl (or once
+    per source, for the forces the source covers)."""
 
-    def __init__(self, force: Force):
-        """Args: force: the config's force section (name, aliases, area, people)."""
-        self._alias = _phrase(force.names)
-        people = [p.name for p in force.people if p.role in ("force", "pcc")]
-        people += [a for p in force.people if p.role in ("force", "pcc") for a in p.aliases]
-        self._people = _phrase(people)
-        self._area = _phrase(force.area)
+    def __init__(self, force: Force | Sequence[Force]):
+        """Args: force: a config force (name, aliases, area, people), or a list of them: an
+        article about any of them is relevant."""
+        forces = [force] if isinstance(force, Force) else list(force)
+        self._alias = _phrase([n for f in forces for n in f.names])
+        chosen = [p for f in forces for p in f.people if p.role in ("force", "pcc")]
+        self._people = _phrase([p.name for p in chosen] + [a for p in chosen for a in p.aliases])
+        self._area = _phrase([a for f in forces for a in f.area])
 
     def reason(self, text: str, title: str | None, source_kind: str) -> str | None:
         """Why the article is relevant (kind, alias, person, police_in_area), or None.

@@ -129,7 +129,7 @@ def render() -> None:
     """Draw the Alerts page."""
     ctx = context.current()
     f = ctx.filters
-    st.title("Alerts")
+    widgets.page_title("Alerts", ctx)
     said = st.session_state.pop(_FLASH, None)
     if said:
         st.success(said, icon=":material/check_circle:")

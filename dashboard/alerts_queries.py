@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.cache import DISPLAY_TZ, cached
+from dashboard.snapshot import split
 from warehouse.connection import reader
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ WITH a AS (
     SELECT * FROM alerts
     WHERE day BETWEEN $start AND $end
       AND (len($topics::VARCHAR[]) = 0 OR list_contains($topics::VARCHAR[], topic))
-      AND ($withdrawn OR {withdrawn_at} IS NULL)
+      AND ($withdrawn OR {withdrawn_at} IS NULL){force_cond}
 ), ids AS (
     SELECT a.id AS alert_id,
            unnest(from_json(coalesce(a.article_ids, '[]'), '["BIGINT"]')) AS article_id
@@ -58,18 +59,28 @@ ORDER BY a.day DESC, a.topic, a.kind
 """
 
 
-def _sql(migrated: bool) -> str:
+def _sql(migrated: bool, force: bool = False) -> str:
+    """The query for a warehouse with (or without) migration 007's columns; `force`: one
+    force's alerts only ($force; a warehouse with several forces has migration 008)."""
+    # alerts raised before forces were recorded (force_id NULL) are the default force's
+    force_cond = (
+        "\n      AND coalesce(force_id, (SELECT id FROM forces ORDER BY position LIMIT 1)) = $force"
+        if force
+        else ""
+    )
     if migrated:
         new = ", ".join(f"a.{c}" for c in _NEW_COLUMNS)
         ack = "k.acknowledged_by, k.acknowledged_at, k.note AS ack_note"
         return _SQL.format(
             withdrawn_at="withdrawn_at",
+            force_cond=force_cond,
             new_columns=new,
             ack_columns=ack,
             ack_join="LEFT JOIN alert_acks AS k ON k.alert_id = a.id",
         )
     return _SQL.format(
         withdrawn_at="NULL",
+        force_cond=force_cond,
         new_columns=", ".join(f"{v} AS {c}" for c, v in _NEW_COLUMNS.items()),
         ack_columns=", ".join(f"{v} AS {c}" for c, v in _ACK_COLUMNS.items()),
         ack_join="",
@@ -98,7 +109,7 @@ def alerts(
 
     Args:
         db_path: the warehouse file.
-        version: the data version (the cache key).
+        version: the data version (the cache key); a force's (`snapshot.scoped`): its alerts.
         start: the first alert day.
         end: the last alert day.
         topics: only these topics (empty: all).
@@ -113,13 +124,14 @@ def alerts(
     """
     with reader(db_path, published=True) as con:
         con.execute(f"SET TimeZone = '{DISPLAY_TZ}'")  # a constant
-        sql = _sql(has_table(con, "alert_acks"))
-        return con.execute(
-            sql,
-            {
-                "start": start,
-                "end": end,
-                "topics": list(topics),
-                "withdrawn": bool(include_withdrawn),
-            },
-        ).df()
+        force = split(version)[1]
+        sql = _sql(has_table(con, "alert_acks"), force is not None)
+        params = {
+            "start": start,
+            "end": end,
+            "topics": list(topics),
+            "withdrawn": bool(include_withdrawn),
+        }
+        if force is not None:
+            params["force"] = force
+        return con.execute(sql, params).df()

@@ -1,5 +1,6 @@
-"""The briefing export: the Overview as a PDF a communications officer can forward, and any
-chart as a PNG. The numbers are the page's own (the views'); this module only lays them out.
+"""The briefing exports: the Overview, or one topic of the Trends page, as a PDF a
+communications officer can forward, and any chart as a PNG. The numbers are the pages' own (the
+views'); this module only lays them out.
 
 fpdf2 writes the PDF with its built-in Helvetica, whose character set is Latin-1: curly quotes
 and dashes become their plain forms and other letters lose their accents, so a briefing never
@@ -51,6 +52,43 @@ class Briefing:
     chart: bytes | None = None
 
 
+@dataclass
+class StoryLine:
+    """One story listed in a briefing: its title, outlet(s), day and stance, all in words, and
+    its address (linked only when it is http or https)."""
+
+    title: str
+    outlet: str
+    day: str
+    stance: str
+    url: str | None = None
+
+
+@dataclass
+class TopicBriefing:
+    """What one topic's briefing (the Trends page's) holds.
+
+    Attributes:
+        title: e.g. "Wexmoor Constabulary: Road safety".
+        period: the date range in words.
+        filters: the sidebar's filters, in words (`Filters.describe`).
+        generated: when, in words.
+        level: the topic's level and change in words, one line each, the verdict first.
+        stories_heading: what the stories below are, e.g. "Top stories (5 of 12)".
+        stories: the stories behind the figures.
+        chart: a PNG of the topic's weekly chart, or None.
+    """
+
+    title: str
+    period: str
+    filters: str
+    generated: str
+    level: list[str] = field(default_factory=list)
+    stories_heading: str = "Top stories"
+    stories: list[StoryLine] = field(default_factory=list)
+    chart: bytes | None = None
+
+
 def latin1(text: object) -> str:
     """Text the PDF's built-in font can print: plain quotes and dashes, accents dropped from
     letters outside Latin-1, anything else as "?"."""
@@ -78,24 +116,79 @@ def briefing_pdf(b: Briefing) -> bytes:
     Returns:
         The PDF file's bytes.
     """
+    pdf = _document(b.title, (b.period, b.filters, b.generated))
+    _attention(pdf, b.attention)
+    _new_stories(pdf, b.new_stories)
+    _chart(pdf, b.chart)
+    _topics(pdf, b.topics)
+    return bytes(pdf.output())
+
+
+def topic_briefing_pdf(b: TopicBriefing) -> bytes:
+    """One topic's briefing as PDF bytes, laid out as the Overview's (`briefing_pdf`): its level
+    and change, its weekly chart, then the stories behind it with their links.
+
+    Args:
+        b: the briefing's content.
+
+    Returns:
+        The PDF file's bytes.
+    """
+    pdf = _document(b.title, (b.period, b.filters, b.generated))
+    _heading(pdf, "This week against the weeks before")
+    for line in b.level:
+        pdf.multi_cell(WIDTH, 5, latin1(line), new_x="LMARGIN", new_y="NEXT")
+    _chart(pdf, b.chart)
+    _story_list(pdf, b.stories_heading, b.stories)
+    return bytes(pdf.output())
+
+
+def _document(title: str, lines: tuple[str, ...]) -> FPDF:
+    """An A4 PDF (uncompressed) with the title and the small lines under it written."""
     pdf = FPDF(format="A4")
     pdf.set_compression(False)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(latin1(b.title))
+    pdf.set_title(latin1(title))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(WIDTH, 8, latin1(b.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(WIDTH, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    for line in (b.period, b.filters, b.generated):
+    for line in lines:
         pdf.multi_cell(WIDTH, 4.5, latin1(line), new_x="LMARGIN", new_y="NEXT")
-    _attention(pdf, b.attention)
-    _new_stories(pdf, b.new_stories)
-    if b.chart:
+    return pdf
+
+
+def _chart(pdf: FPDF, png: bytes | None) -> None:
+    if png:
         _heading(pdf, "Week by week")
-        pdf.image(b.chart, w=WIDTH * 0.8)
-    _topics(pdf, b.topics)
-    return bytes(pdf.output())
+        pdf.image(png, w=WIDTH * 0.8)
+
+
+def _story_list(pdf: FPDF, heading: str, stories: list[StoryLine]) -> None:
+    """Each story: its title in bold, then stance, outlet and day, then its address as a link."""
+    _heading(pdf, heading)
+    if not stories:
+        pdf.multi_cell(WIDTH, 5, "No stories on this topic in this period.")
+        return
+    for story in stories:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.multi_cell(WIDTH, 5, latin1(story.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 9)
+        pdf.multi_cell(
+            WIDTH,
+            4.5,
+            latin1(f"{story.stance} - {story.outlet} - {story.day}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        url = story.url or ""
+        if url.startswith(("http://", "https://")):
+            pdf.set_text_color(0, 0, 160)  # link blue, 10:1 on white
+            pdf.multi_cell(WIDTH, 4.5, latin1(url), link=url, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+        pdf.ln(1.5)
+    pdf.set_font("Helvetica", "", 10)
 
 
 def _heading(pdf: FPDF, text: str) -> None:

@@ -53,13 +53,16 @@ _last_version: dict[str, str] = {}  # db path -> the newest version read (fallba
 _last_version_lock = threading.Lock()
 
 
-def frame(db_path: str, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+def frame(
+    db_path: str, sql: str, params: list | dict | None = None, force: str | None = None
+) -> pd.DataFrame:
     """Run one query on a short-lived read-only connection to the warehouse file.
 
     Args:
         db_path: the warehouse file.
         sql: the query; values only as bound parameters.
         params: the bound values.
+        force: the force whose readings the views give (`pcm_force`); None: the default one.
 
     Returns:
         The result as a DataFrame (timestamps in Europe/London).
@@ -70,6 +73,8 @@ def frame(db_path: str, sql: str, params: list | dict | None = None) -> pd.DataF
     """
     with reader(db_path, published=True) as con:
         con.execute(f"SET TimeZone = '{DISPLAY_TZ}'")  # a constant; ICU is built into duckdb
+        if force:
+            con.execute("SET VARIABLE pcm_force = ?", [force])
         return con.execute(sql, params or []).df()
 
 

@@ -43,21 +43,28 @@ STANCE_COLOURS = {
     "mixed": "#CC79A7",
 }
 HEIGHT = 260
-ANNOTATION_COLOUR = "#333333"  # event annotations: dark grey, dashed, with their text
+ANNOTATION_COLOUR = "#333333"  # event annotations: dark grey (12.6:1 on white), dashed, with text
 DAY_MS = 86_400_000
-# Axis, legend and title text: the page's own text colour, 12.6:1 on white (WCAG AA asks
-# 4.5:1; the default grey axis labels measured about 3.7:1).
+# Axis, legend, header, title and mark text: the page's own text colour, 12.5:1 on white
+# (WCAG AA asks 4.5:1; Streamlit's default grey axis labels measured about 3.7:1). Every text
+# colour is set here, so that no theme (Streamlit's included) picks one; the background too.
 TEXT_COLOUR = "#31333F"
+BACKGROUND = "#FFFFFF"
 # The selection a click on a weekly point makes: the Trends page opens that week's stories.
 WEEK_PICK = "week_pick"
 
 
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """A top-level chart with its axis, legend and title text in the page's text colour."""
+    """A top-level chart on white with every text colour explicit, in the page's text colour:
+    axis, legend and header labels and titles, the title and subtitle, and text marks that set
+    no colour of their own (the annotations set theirs)."""
     return (
-        chart.configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12)
+        chart.configure(background=BACKGROUND)
+        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12)
         .configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12)
-        .configure_title(color=TEXT_COLOUR)
+        .configure_header(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
+        .configure_title(color=TEXT_COLOUR, subtitleColor=TEXT_COLOUR)
+        .configure_text(color=TEXT_COLOUR)
     )
 
 

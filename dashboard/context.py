@@ -22,7 +22,8 @@ class PageContext:
     Attributes:
         cfg: the one config object.
         db: the warehouse path (cfg.db_path).
-        version: the data version the cached queries are keyed on.
+        version: the data version the cached queries are keyed on; with several forces, the
+            picked force's (`snapshot.scoped`), so pages read only its rows.
         filters: the shared filters from the sidebar.
     """
 
@@ -30,6 +31,11 @@ class PageContext:
     db: str
     version: str
     filters: Filters
+
+    @property
+    def force_name(self) -> str:
+        """The name of the force the pages show (the picked one, else the default)."""
+        return self.cfg.force_by_id(self.filters.force).name
 
 
 def publish(ctx: PageContext) -> None:

@@ -11,6 +11,7 @@ import duckdb
 from core.config import Config
 from core.errors import PcmError
 from core.vocabulary import STANCES, TOPICS, VOICES
+from pcm.alerts import force_names
 from warehouse import alert_store, materialized
 from warehouse.connection import has_snapshot, writer
 
@@ -136,7 +137,7 @@ def save(
         except duckdb.Error as exc:  # the views still show the correction; the table is stale
             logger.warning("could not refresh %s: %s", materialized.TABLE, exc)
         try:  # stored alerts of the days this passage counts in follow the rule again
-            alert_store.revise_after_correction(con, cfg.alerts, passage_id, when)
+            alert_store.revise_after_correction(con, cfg.alerts, passage_id, when, force_names(cfg))
         except duckdb.Error as exc:  # the correction stays; the nightly run revises them
             logger.warning("could not re-evaluate the alerts after a correction: %s", exc)
     logger.info("stored %d corrections of passage %d by %s", len(changes), passage_id, author)

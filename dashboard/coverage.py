@@ -412,7 +412,7 @@ def render() -> None:
     """Draw the Coverage page."""
     ctx = context.current()
     f = ctx.filters
-    st.title("Coverage")
+    widgets.page_title("Coverage", ctx)
     st.markdown(
         "Who is driving coverage of the force, and how each topic compares with before. "
         + widgets.escape(f.describe())

@@ -30,12 +30,15 @@ KEY_VOICES = "voice"
 KEY_KINDS = "kind"
 KEY_OUTLETS = "outlet"
 KEY_EXTERNAL = "external"
+KEY_FORCE = "force"  # the force shown, where several are watched (its id)
 # Not a sidebar widget: the Stories page's "came in after" (an ISO date or UTC time), set by
 # the Overview's "Since the last run" links and cleared on that page.
 KEY_SINCE = "since"
 # Set by the links one page makes to another (`link_params`): the filters come from the URL.
 KEY_FROM = "from"
-_FILTER_KEYS = (KEY_DATES, KEY_TOPICS, KEY_VOICES, KEY_KINDS, KEY_OUTLETS, KEY_EXTERNAL)
+_FILTER_KEYS = (
+    KEY_DATES, KEY_TOPICS, KEY_VOICES, KEY_KINDS, KEY_OUTLETS, KEY_EXTERNAL, KEY_FORCE
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Filters:
         end: last day (inclusive); the Overview's "this week" ends here.
         topics, voices, source_kinds, outlets: the selected values.
         external_only: leave out the force's own voice (voice <> 'force').
+        force: the id of the force shown where several are watched (pages read its rows
+            through `snapshot.scoped`); None with one force.
     """
 
     start: date
@@ -56,6 +61,7 @@ class Filters:
     source_kinds: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
     external_only: bool = True
+    force: str | None = None
 
     def where(
         self, dates: bool = True, start: date | None = None, voices: bool = True
@@ -154,6 +160,8 @@ def link_params(
             params[key] = list(values)
     if not f.external_only:
         params[KEY_EXTERNAL] = "false"
+    if f.force:
+        params[KEY_FORCE] = f.force
     params.update(extra)
     params[KEY_FROM] = "link"
     return params
@@ -199,13 +207,46 @@ def _named_multiselect(
     return chosen
 
 
-def sidebar(first_day: date | None, last_day: date | None, outlets: list[str]) -> Filters:
+def force_picker(forces: dict[str, str]) -> str | None:
+    """The sidebar's force picker, bound to `?force=<id>`; shown only where several forces are
+    watched.
+
+    Args:
+        forces: {force id: name}, the default force first (the config's order).
+
+    Returns:
+        The chosen force's id, or None with one force.
+    """
+    if len(forces) < 2:
+        return None
+    ids = list(forces)
+    if KEY_FORCE not in st.session_state:
+        wanted = st.query_params.get(KEY_FORCE)
+        st.session_state[KEY_FORCE] = wanted if wanted in forces else ids[0]
+    chosen = st.sidebar.selectbox(
+        "Force",
+        ids,
+        key=KEY_FORCE,
+        format_func=forces.get,
+        help="The force whose coverage every page shows; the Compare page sets them side by side.",
+    )
+    st.query_params[KEY_FORCE] = chosen
+    return chosen
+
+
+def sidebar(
+    first_day: date | None,
+    last_day: date | None,
+    outlets: list[str],
+    forces: dict[str, str] | None = None,
+) -> Filters:
     """Draw the shared filter widgets in the sidebar; each is bound to a URL query parameter.
 
     Args:
         first_day: the oldest day with data (None for an empty warehouse).
         last_day: the newest day with data; the default range ends there.
         outlets: the outlet (source) names to offer.
+        forces: {force id: name} of the configured forces (a picker when there are several).
 
     Returns:
         The filters for this run.
@@ -214,6 +255,7 @@ def sidebar(first_day: date | None, last_day: date | None, outlets: list[str]) -
     first_day = min(first_day or last_day, last_day)
     default_start = max(first_day, last_day - timedelta(days=DEFAULT_DAYS - 1))
     follow_link()
+    force = force_picker(forces or {})
     st.sidebar.header("Filters")
     picked = st.sidebar.date_input(
         "Dates",
@@ -253,4 +295,5 @@ def sidebar(first_day: date | None, last_day: date | None, outlets: list[str]) -
         source_kinds=tuple(kinds),
         outlets=tuple(chosen_outlets),
         external_only=bool(external),
+        force=force,
     )

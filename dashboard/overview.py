@@ -142,7 +142,9 @@ def cards(ctx: context.PageContext) -> pd.DataFrame:
     out["reason"] = out["reason"].fillna("no stories this week")
     out["order"] = out["verdict"].map(_ORDER)
     out.loc[(out["order"] > 0) & (out["alerts"] > 0), "order"] = ALERTED
-    out["sure"] = out["change_low"].where(out["verdict"] == "worsening", -out["change_high"])
+    # a topic with no baseline has no change (None): the columns may hold no number at all
+    low, high = (pd.to_numeric(out[c], errors="coerce") for c in ("change_low", "change_high"))
+    out["sure"] = low.where(out["verdict"] == "worsening", -high)
     out = out.sort_values(
         ["order", "sure", "alerts", "topic"],
         ascending=[True, False, False, True],
@@ -337,7 +339,7 @@ def render() -> None:
     """Draw the Overview page."""
     ctx = context.current()
     f = ctx.filters
-    st.title("Overview")
+    widgets.page_title("Overview", ctx)
     week_start = f.end - timedelta(days=queries.WEEK_DAYS - 1)
     df = cards(ctx)
     eight_am(ctx, df, week_start)

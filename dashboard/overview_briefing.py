@@ -117,7 +117,7 @@ def build(
         else "no nightly run has succeeded yet"
     )
     content = briefing_pdf.Briefing(
-        title=f"{ctx.cfg.force.name}: public confidence briefing",
+        title=f"{ctx.force_name}: public confidence briefing",
         period=f"This week: {week_start:%d %b} - {f.end:%d %b %Y}, against the "
         f"{ctx.cfg.alerts.baseline_days} days before.",
         filters=f"Filters: {f.describe()}.",

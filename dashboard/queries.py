@@ -8,6 +8,7 @@ only gathers their names:
   dashboard/trends_queries.py   the busiest topics, daily volume and rolling net score
   dashboard/alerts_queries.py   alerts with their stories
   dashboard/coverage_queries.py share of voice, and each topic against earlier periods
+  dashboard/compare_queries.py  forces side by side per topic
   dashboard/stories_queries.py  the stories behind the filter, one article and its passages
   dashboard/review_queries.py   passages worth a second look, one passage to correct
   dashboard/sources_queries.py  crawl health per source, crawl errors
@@ -28,6 +29,7 @@ from dashboard.cache import (
     lock_free,
     mem,
 )
+from dashboard.compare_queries import force_topics
 from dashboard.coverage_queries import period_comparison, share_of_voice
 from dashboard.overview_queries import (
     BASELINE_WEEKS,
@@ -66,6 +68,7 @@ __all__ = [
     "data_version",
     "day_bounds",
     "failed_sources",
+    "force_topics",
     "frame",
     "freshness",
     "last_run",

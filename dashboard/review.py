@@ -122,7 +122,7 @@ def _form(ctx: context.PageContext, p: dict) -> None:
 def render() -> None:
     """Draw the Review page."""
     ctx = context.current()
-    st.title("Review")
+    widgets.page_title("Review", ctx)
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.success(flash, icon=":material/check_circle:")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard.cache import cached, frame, mem
 from dashboard.filters import Filters
+from dashboard.snapshot import split
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def passage(db_path: str, version: str, passage_id: int) -> dict | None:
         WHERE p.id = ?
     """,
         [int(passage_id)],
+        force=split(version)[1],
     )
     if base.empty:
         return None

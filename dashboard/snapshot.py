@@ -20,6 +20,7 @@ import threading
 from collections import OrderedDict
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from warehouse import materialized
 from warehouse.connection import reader
@@ -27,6 +28,8 @@ from warehouse.connection import reader
 logger = logging.getLogger(__name__)
 
 KEEP = 2  # snapshots kept per warehouse: the one in use and the one replacing it
+SNAPSHOT_TABLES = ("passage_scores", "articles")
+FORCE_MARK = "@force="  # joins a snapshot version and a force id (`scoped`)
 
 # Only the view's columns the pages need (about 100 bytes a row in Arrow): from the materialized
 # table when it is current, else from the view itself (the same columns, in the same order).
@@ -127,24 +130,51 @@ def current(db_path: str, version: str) -> tuple[str, bool]:
     return version, True
 
 
+def scoped(version: str, force_id: str | None) -> str:
+    """The version pages are given for one force's view of the snapshot (`tables` then keeps
+    only that force's rows), or `version` itself for every force's rows (one force watched).
+
+    The force is part of the version string so that every cached query is keyed on it too.
+    """
+    return f"{version}{FORCE_MARK}{force_id}" if force_id else version
+
+
+def split(version: str) -> tuple[str, str | None]:
+    """(snapshot version, force id or None) of a version `scoped` made."""
+    base, _, force = version.partition(FORCE_MARK)
+    return base, force or None
+
+
 def tables(db_path: str, version: str) -> dict[str, pa.Table]:
-    """The tables of a snapshot that `current` returned (read again if it was dropped since)."""
+    """The tables of a snapshot that `current` returned (read again if it was dropped since);
+    for a `scoped` version, `passage_scores` holds that force's rows only (filtered once, then
+    kept beside the snapshot)."""
+    base, force = split(version)
     with _lock:
-        kept = _store.get(db_path, {})
-        if version in kept:
-            return kept[version]
-    logger.info(
-        "snapshot %s of %s was replaced during a page run; reading it again", version, db_path
-    )
-    fresh = read(db_path)
-    _keep(db_path, version, fresh)
-    return fresh
+        kept = _store.get(db_path, {}).get(base)
+    if kept is None:
+        logger.info(
+            "snapshot %s of %s was replaced during a page run; reading it again", base, db_path
+        )
+        kept = read(db_path)
+        _keep(db_path, base, kept)
+    if force is None:
+        return {name: kept[name] for name in SNAPSHOT_TABLES}
+    key = f"passage_scores{FORCE_MARK}{force}"
+    with _lock:
+        mine = kept.get(key)
+    if mine is None:
+        every = kept["passage_scores"]
+        mine = every.filter(pc.equal(every.column("force_id"), force))
+        with _lock:
+            kept[key] = mine
+    return {"passage_scores": mine, "articles": kept["articles"]}
 
 
 def ready(db_path: str, version: str) -> bool:
     """Whether the snapshot of `version` has been read (a background read has finished)."""
     with _lock:
-        return version in _store.get(db_path, {})
+        return split(version)[0] in _store.get(db_path, {})
 
 
 def clear(db_path: str | None = None) -> None:

@@ -179,7 +179,7 @@ def render() -> None:
     """Draw the Stories page."""
     ctx = context.current()
     f = ctx.filters
-    st.title("Stories")
+    widgets.page_title("Stories", ctx)
     sort = st.selectbox("Sort", list(queries.STORY_SORTS), key="sort", bind="query-params")
     since = _since_from_url()
     df = queries.stories(

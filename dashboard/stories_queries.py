@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard.cache import cached, frame, mem, mem_articles
 from dashboard.filters import Filters
+from dashboard.snapshot import split
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def article_passages(db_path: str, version: str, article_id: int) -> pd.DataFram
         WHERE p.article_id = ? ORDER BY p.position
     """,
         [int(article_id)],
+        force=split(version)[1],
     )
     topics = mem(
         db_path,

@@ -18,6 +18,7 @@ from dashboard import (
     context,
     filters,
     queries,
+    topic_briefing,
     trends_queries,
     widgets,
 )
@@ -63,7 +64,7 @@ def render() -> None:
     """Draw the Trends page."""
     ctx = context.current()
     f = ctx.filters
-    st.title("Trends")
+    widgets.page_title("Trends", ctx)
     annotate.flash()
     grain = (
         st.segmented_control(
@@ -152,10 +153,10 @@ def _weekly(ctx, f, topics: list[str]) -> None:
         st.info("No stories match these filters.")
         annotate.panel(ctx, marks, f.end)
         return
+    if len(topics) == 1:
+        _level(ctx, topics[0])
     df = df.assign(label=df["topic"].map(widgets.topic_label))
-    chart = charts.weekly_share_chart(
-        df, "Share of stories that were negative, week by week", marks
-    )
+    chart = charts.weekly_share_chart(df, topic_briefing.CHART_TITLE, marks)
     event = st.altair_chart(
         chart,
         width="stretch",
@@ -188,6 +189,30 @@ def _weekly(ctx, f, topics: list[str]) -> None:
         on_click="ignore",
         key="png_trends_weekly",
     )
+    if len(topics) == 1:
+        pdf_name = topic_briefing.file_name(f, topics[0])
+        st.download_button(
+            "Download briefing (PDF)",
+            data=lambda: topic_briefing.build(ctx, topics[0], chart),  # made when clicked
+            file_name=pdf_name,
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+            key="briefing_pdf_topic",
+            help=f"Saves {pdf_name}",
+        )
+
+
+def _level(ctx, topic: str) -> None:
+    """One topic's week against the weeks before, judged by the change rule (as its briefing
+    PDF says it)."""
+    found = topic_briefing.level(ctx, topic)
+    badge = widgets.TREND_BADGES.get(found.verdict, "")
+    st.markdown(
+        f"**{widgets.escape(widgets.topic_label(topic))}: this week against the weeks before** "
+        f"{badge} {widgets.escape(found.reason)}"
+    )
+    st.caption(widgets.escape(" ".join(found.lines)))
 
 
 def week_link(event, f) -> dict | None:

@@ -1,8 +1,10 @@
-"""The Trends page's queries: the busiest topics, and each day's volume and rolling net score."""
+"""The Trends page's queries: the busiest topics, each day's volume and rolling net score, each
+week's share of negative stories, one topic's stories, and the event annotations."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -146,6 +148,42 @@ def with_gaps(found: pd.DataFrame, topics, start, end) -> pd.DataFrame:
     empty = out["stories"] == 0
     out["segment"] = empty.groupby(out["topic"]).cumsum()
     return out.sort_values(["topic", "week"]).reset_index(drop=True)
+
+
+TOPIC_STORY_COLUMNS = ["article_id", "title", "url", "source", "outlets", "day", "stance"]
+
+
+@cached
+def topic_stories(db_path: str, version: str, f: Filters, topic: str) -> pd.DataFrame:
+    """The stories on one topic in the date range, with their stance on it, as the warehouse's
+    `story_topics` view gives them (the stories the weekly chart counts).
+
+    Args:
+        db_path: the warehouse file.
+        version: the data version.
+        f: the filters (dates, outlets, source kinds and the external toggle; its topics are
+            replaced by `topic`).
+        topic: the topic id.
+
+    Returns:
+        Columns TOPIC_STORY_COLUMNS, one row per story: those carried by the most outlets
+        first, then critical before the rest, then the newest.
+    """
+    scope = replace(f, topics=(topic,)).where(voices=False)
+    return mem_articles(
+        db_path,
+        version,
+        scope,
+        f"""
+        SELECT {", ".join(TOPIC_STORY_COLUMNS)}
+        FROM story_topics
+        WHERE voices = ? AND topic = ?
+        ORDER BY len(outlets) DESC,
+                 CASE stance WHEN 'negative' THEN 0 WHEN 'mixed' THEN 1 ELSE 2 END,
+                 day DESC, article_id DESC
+    """,
+        ["external" if f.external_only else "all", topic],
+    )
 
 
 @cached

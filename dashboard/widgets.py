@@ -47,6 +47,13 @@ STANCE_WORDS = {
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
 
 
+def page_title(page: str, ctx) -> None:
+    """The page's title; where several forces are watched, with the force shown
+    ("Overview: Suffolk Constabulary"), so a screenshot or print says whose figures they are."""
+    many = len(ctx.cfg.forces) > 1
+    st.title(f"{page}: {ctx.force_name}" if many else page)
+
+
 def stance_badge(label: str) -> str:
     """Markdown for a stance label (positive, negative, neutral or mixed)."""
     return _BADGES.get(str(label), f":gray-badge[{escape(str(label))}]")

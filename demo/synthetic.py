@@ -15,7 +15,9 @@ from pathlib import Path
 import duckdb
 
 from core.vocabulary import TOPICS
+from demo import synthetic_forces
 from demo.known_stories import MODEL_VERSION, KnownStories, add_known_stories, noon_utc
+from demo.synthetic_forces import add_forces
 from warehouse import materialized
 from warehouse.migrate import migrate
 
@@ -355,11 +357,13 @@ def _alerts(con: duckdb.DuckDBPyConnection, end_day: date, topics: tuple[str, ..
     return made
 
 
-FIXTURE_CONFIG = """\
+FIXTURE_FORCE = """\
 force:
   name: Norfolk Constabulary
   aliases: [Norfolk Police]
-sources:
+"""
+FIXTURE_CONFIG = """\
+%(forces)ssources:
   - {name: Eastern Daily Press, kind: local_news, feeds: ["https://edp.example/feed"]}
   - {name: Lynn News, kind: local_news, feeds: ["https://lynn.example/feed"]}
   - {name: Diss Express, kind: local_news, feeds: ["https://diss.example/feed"]}
@@ -378,6 +382,7 @@ class Fixture:
     config: Path
     end_day: date
     known: KnownStories
+    forces: int = 1
 
 
 def build_fixture(
@@ -386,6 +391,7 @@ def build_fixture(
     auth: bool = False,
     end_day: date | None = None,
     materialize: bool = True,
+    forces: int = 1,
 ) -> Fixture:
     """A small warehouse for tests and demos: synthetic passages plus the known stories.
 
@@ -402,6 +408,9 @@ def build_fixture(
         materialize: build the dashboard's table `dashboard_passage_scores` as the nightly
             job's refresh stage does (warehouse.materialized.refresh); without it, the
             dashboard reads the view.
+        forces: how many forces the config watches (1: Norfolk alone; more: the first of the
+            43 forces of England and Wales, each article given to one or two of them,
+            `demo.synthetic_forces`).
 
     Returns:
         The fixture's paths, end day and known story ids.
@@ -417,19 +426,27 @@ def build_fixture(
             con, passages, end_day=end_day, topics=tuple(t for t in TOPICS if t != "road_safety")
         )
         known = add_known_stories(con, end_day)
+        if forces > 1:
+            add_forces(con, synthetic_forces.forces(forces))
         if materialize:
             materialized.refresh(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    config = write_fixture_config(folder, auth)
-    return Fixture(db=db, config=config, end_day=end_day, known=known)
+    config = write_fixture_config(folder, auth, forces)
+    return Fixture(db=db, config=config, end_day=end_day, known=known, forces=forces)
 
 
-def write_fixture_config(folder: Path, auth: bool = False) -> Path:
+def write_fixture_config(folder: Path, auth: bool = False, forces: int = 1) -> Path:
     """Write the fixture's config.yaml into `folder` and return its path."""
     config = folder / "config.yaml"
-    config.write_text(FIXTURE_CONFIG % {"auth": "true" if auth else "false"}, encoding="utf-8")
+    section = (
+        synthetic_forces.forces_yaml(synthetic_forces.forces(forces))
+        if forces > 1
+        else FIXTURE_FORCE
+    )
+    text = FIXTURE_CONFIG % {"auth": "true" if auth else "false", "forces": section}
+    config.write_text(text, encoding="utf-8")
     return config
 
 
@@ -440,7 +457,8 @@ def copy_fixture(fixture: Fixture, folder: Path, auth: bool = False) -> Fixture:
     shutil.copyfile(fixture.db, db)
     return Fixture(
         db=db,
-        config=write_fixture_config(folder, auth),
+        config=write_fixture_config(folder, auth, fixture.forces),
         end_day=fixture.end_day,
         known=fixture.known,
+        forces=fixture.forces,
     )

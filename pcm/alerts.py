@@ -60,8 +60,18 @@ def london_today(now: datetime) -> date:
     return now.astimezone(LONDON).date()
 
 
+def force_names(cfg: Config) -> dict[str, str] | None:
+    """{force id: name} for the alerts' explanations when several forces are watched; None with
+    one ("the force", as alerts always read)."""
+    return {f.id: f.name for f in cfg.forces} if len(cfg.forces) > 1 else None
+
+
 def detect_spikes(
-    con: duckdb.DuckDBPyConnection, cfg: Config, from_day: date, to_day: date
+    con: duckdb.DuckDBPyConnection,
+    cfg: Config,
+    from_day: date,
+    to_day: date,
+    force_id: str | None = None,
 ) -> list[Spike]:
     """Find the alerts on the days from `from_day` to `to_day` (inclusive), with explanations
     (warehouse/alert_store.py reads them from the `alert_candidates` view).
@@ -71,11 +81,16 @@ def detect_spikes(
         cfg: the config; `alerts.min_stories` and `alerts.baseline_days` set the rule.
         from_day: the first London day to check.
         to_day: the last London day to check.
+        force_id: whose passages (None: the default force).
 
     Returns:
         Alerts in (day, topic) order; nothing is written.
     """
-    return alert_store.detect_spikes(con, cfg.alerts, from_day, to_day)
+    names = force_names(cfg)
+    force = cfg.force_by_id(force_id)
+    return alert_store.detect_spikes(
+        con, cfg.alerts, from_day, to_day, force.id, names and names[force.id]
+    )
 
 
 def revise_alerts(
@@ -92,7 +107,7 @@ def revise_alerts(
     Returns:
         The alert ids revised, withdrawn and reinstated.
     """
-    return alert_store.revise_alerts(con, cfg.alerts, now=now)
+    return alert_store.revise_alerts(con, cfg.alerts, now=now, force_names=force_names(cfg))
 
 
 def raise_alerts(
@@ -107,8 +122,9 @@ def raise_alerts(
 
     Every stored `worsening` alert is first re-evaluated against the rule (`revise_alerts`:
     corrections saved outside the dashboard, or a re-scoring, may have changed its evidence).
-    An alert is unique per (day, topic, kind): one already stored is not raised again, so
-    re-running a night changes nothing.
+    Each configured force is judged on its own passages. An alert is unique per (force, day,
+    topic, kind): one already stored is not raised again, so re-running a night changes
+    nothing.
 
     Args:
         con: a read-write connection.
@@ -124,15 +140,20 @@ def raise_alerts(
     to_day = london_today(now)
     from_day = to_day - timedelta(days=days)
     revise_alerts(con, cfg, now)
-    spikes = detect_spikes(con, cfg, from_day, to_day)
+    spikes = [
+        (force.id, spike)
+        for force in cfg.forces
+        for spike in detect_spikes(con, cfg, from_day, to_day, force.id)
+    ]
     new_ids: list[int] = []
     con.execute("BEGIN TRANSACTION")
     try:
-        for spike in spikes:
+        for force_id, spike in spikes:
             row = con.execute(
                 "INSERT INTO alerts (day, topic, kind, value, baseline, threshold, explanation, "
-                "article_ids, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (day, topic, kind) DO NOTHING RETURNING id",
+                "article_ids, run_id, created_at, force_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (force_id, day, topic, kind) DO NOTHING RETURNING id",
                 [
                     spike.day,
                     spike.topic,
@@ -144,6 +165,7 @@ def raise_alerts(
                     json.dumps(spike.article_ids),
                     run_id,
                     now,
+                    force_id,
                 ],
             ).fetchone()
             if row:

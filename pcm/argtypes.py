@@ -10,6 +10,7 @@ import argparse
 import logging
 import math
 from collections.abc import Callable
+from datetime import date
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +66,11 @@ def whole_number(lower: int, upper: int, unit: str = "") -> Callable[[str], int]
         return value
 
     return parse
+
+
+def day(text: str) -> date:
+    """An argparse type: a calendar day written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}") from None

@@ -53,7 +53,11 @@ class WarehousePipeline:
         spider = spider or self.crawler.spider
         self.cfg = spider.cfg
         self.ledger: CrawlLedger = spider.ledger
-        self.relevance = RelevanceFilter(self.cfg.force)
+        self.relevance = RelevanceFilter(self.cfg.forces)  # any force
+        # with many forces, an article must be about one of the forces its source covers
+        self._relevance = {
+            s.name: RelevanceFilter(self.cfg.source_forces(s.name)) for s in self.cfg.sources
+        }
         self.aliases = self.cfg.force.names
 
     def process_item(self, item):
@@ -124,7 +128,8 @@ class WarehousePipeline:
         return passages, dropped
 
     def _store(self, con, item: ArticleItem) -> None:
-        if not self.relevance.is_relevant(item.text, item.title, item.source_kind):
+        relevance = self._relevance.get(item.source, self.relevance)
+        if not relevance.is_relevant(item.text, item.title, item.source_kind):
             self.ledger.irrelevant += 1
             record_seen(con, item.request_url, item.source, "irrelevant")
             return

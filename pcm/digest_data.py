@@ -13,6 +13,7 @@ import duckdb
 from core.config import Config
 from pcm.alerts import london_today
 from warehouse.change_rule import TopicChange, topic_changes
+from warehouse.forces import default_force_id
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +90,9 @@ def collect_digest(
     now: datetime | None = None,
     run_id: int | None = None,
     run_note: str = "",
+    force_id: str | None = None,
 ) -> Digest:
-    """Read what the digest needs from the warehouse.
+    """Read what the digest needs from the warehouse, for one force.
 
     Args:
         con: a connection to the warehouse (read-only is enough).
@@ -98,10 +100,22 @@ def collect_digest(
         now: the digest's time, aware (default: now); its London date names the digest.
         run_id: the nightly run; alerts it raised are listed whatever their day.
         run_note: one line about the run (e.g. failed sources), shown at the top.
+        force_id: the force (None: the default one). With several forces configured, its
+            digest lists only the stories about it and its own alerts.
 
     Returns:
         The `Digest`.
     """
+    force = cfg.force_by_id(force_id)
+    con.execute("SET VARIABLE pcm_force = ?", [force.id])  # the views read this force's rows
+    try:
+        return _collect(con, cfg, force, now, run_id, run_note)
+    finally:
+        con.execute("RESET VARIABLE pcm_force")
+
+
+def _collect(con, cfg: Config, force, now, run_id, run_note) -> Digest:
+    """`collect_digest` with the session's force set."""
     now = now or datetime.now(UTC)
     today = london_today(now)
     since = now - timedelta(hours=OVERNIGHT_HOURS)
@@ -110,8 +124,11 @@ def collect_digest(
         "SELECT id, coalesce(title, url), url, source, published_at, "
         "coalesce(published_at, fetched_at) >= $fresh AS fresh "
         "FROM articles WHERE duplicate_of IS NULL AND fetched_at >= $since "
+        # with several forces, the stories about this one (passage_forces: any target)
+        "AND (NOT $many OR id IN (SELECT p.article_id FROM passage_forces AS f "
+        "JOIN passages AS p ON p.id = f.passage_id WHERE f.force_id = $force)) "
         "ORDER BY source, published_at DESC NULLS LAST, id",
-        {"since": since, "fresh": fresh_from},
+        {"since": since, "fresh": fresh_from, "many": len(cfg.forces) > 1, "force": force.id},
     ).fetchall()
     older = sum(1 for r in rows if not r[5])
     stories = [Story(r[0], r[1], r[2], r[3], r[4]) for r in rows if r[5]]
@@ -121,9 +138,9 @@ def collect_digest(
         outlets.setdefault(story.source, []).append(story)
 
     moves = _topic_moves(con, cfg, today)
-    alerts = _alerts(con, today, run_id)
+    alerts = _alerts(con, today, run_id, force.id)
     return Digest(
-        cfg.force.name,
+        force.name,
         today,
         now,
         since,
@@ -159,13 +176,18 @@ def _topic_moves(con: duckdb.DuckDBPyConnection, cfg: Config, today: date) -> li
     return sorted(moved, key=lambda c: (c.verdict != "worsening", -abs(c.change or 0), c.topic))
 
 
-def _alerts(con: duckdb.DuckDBPyConnection, today: date, run_id: int | None) -> list[AlertItem]:
+def _alerts(
+    con: duckdb.DuckDBPyConnection, today: date, run_id: int | None, force_id: str
+) -> list[AlertItem]:
     rows = con.execute(
         "SELECT id, day, topic, kind, explanation, article_ids FROM alerts "
         "WHERE (day >= $from_day OR (run_id = $run_id AND day >= $run_from)) "
         "AND withdrawn_at IS NULL "  # withdrawn after corrections (warehouse/alert_store.py)
+        "AND coalesce(force_id, $default) = $force "  # NULL: raised before forces, the default's
         "ORDER BY day DESC, topic, kind",
         {
+            "force": force_id,
+            "default": default_force_id(con) or force_id,
             "from_day": today - timedelta(days=ALERT_DAYS - 1),
             "run_id": run_id,
             "run_from": today - timedelta(days=RUN_ALERT_DAYS),

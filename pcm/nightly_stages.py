@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime
+from pathlib import Path
 
 from core.config import Config
 from pcm.alerts import raise_alerts
@@ -121,26 +122,41 @@ def alerts(cfg: Config, result: RunResult, clock: Clock, days: int) -> None:
 
 
 def digest(cfg: Config, result: RunResult, clock: Clock) -> None:
-    """Write the morning digest's files and e-mail it when digest.smtp is set.
+    """Write the morning digest's files and e-mail it when digest.smtp is set: one digest per
+    configured force (with several, each in its own folder `<digest.out_dir>/<force id>/`).
 
     An e-mail that cannot be sent makes the run partial; the files are written regardless.
     """
-    note = result.reason
-    with writer(cfg) as con:
-        found = collect_digest(con, cfg, clock(), result.run_id, note)
-    html_path, md_path = write_digest(found, cfg.digest.out_dir)
-    result.digest_files = [str(html_path), str(md_path)]
-    counts = {
+    many = len(cfg.forces) > 1
+    result.digest_files = []
+    per_force: dict[str, dict] = {}
+    for force in cfg.forces:
+        with writer(cfg) as con:
+            found = collect_digest(con, cfg, clock(), result.run_id, result.reason, force.id)
+        out_dir = Path(cfg.digest.out_dir) / force.id if many else cfg.digest.out_dir
+        files = [str(p) for p in write_digest(found, out_dir)]
+        result.digest_files += files
+        counts = {
+            "files": files,
+            "stories": found.new_articles,
+            "alerts": len(found.alerts),
+            "emailed": False,
+        }
+        per_force[force.id] = counts
+        if cfg.digest.smtp is not None:
+            try:
+                send_digest(found, cfg.digest.smtp)
+                counts["emailed"] = True
+            except DigestSendError as exc:
+                logger.error("%s", exc)
+                result.warnings.append(str(exc))
+    if not many:
+        result.counts["digest"] = per_force[cfg.force.id]
+        return
+    result.counts["digest"] = {
         "files": result.digest_files,
-        "stories": found.new_articles,
-        "alerts": len(found.alerts),
-        "emailed": False,
+        "stories": sum(c["stories"] for c in per_force.values()),
+        "alerts": sum(c["alerts"] for c in per_force.values()),
+        "emailed": all(c["emailed"] for c in per_force.values()),
+        "forces": per_force,
     }
-    result.counts["digest"] = counts
-    if cfg.digest.smtp is not None:
-        try:
-            send_digest(found, cfg.digest.smtp)
-            counts["emailed"] = True
-        except DigestSendError as exc:
-            logger.error("%s", exc)
-            result.warnings.append(str(exc))

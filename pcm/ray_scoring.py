@@ -201,6 +201,11 @@ def score_with_ray(
     Returns:
         The number of passages scored.
     """
+    if len(cfg.forces) > 1:
+        raise PcmError(
+            f"pcm score --engine ray attributes passages for one force; this config has "
+            f"{len(cfg.forces)}: score with the local engine (pcm score) or one force's config"
+        )
     model, todo, where = prepare(cfg, rescore, limit)
     if not todo:
         return 0

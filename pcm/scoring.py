@@ -19,8 +19,9 @@ from typing import Any
 
 from tqdm import tqdm
 
-from passages.force_target import ForceTargeter
+from passages.force_target import NONE
 from passages.segment import segment_article
+from pcm.force_attribution import ForceSet, config_force_set, read_forces
 from warehouse.connection import writer
 from warehouse.scores import pending_passages, register_model, store_scores
 
@@ -121,7 +122,7 @@ def score_pending(
     model, todo, where = prepare(cfg, rescore, limit)
     if not todo:
         return 0
-    scorer = ChunkScorer(cfg.force, model)
+    scorer = ChunkScorer(config_force_set(cfg), model)
     done = 0
     bar = tqdm(total=len(todo), unit="passage", desc="scoring", disable=not progress)
     try:
@@ -131,7 +132,8 @@ def score_pending(
             results = scorer.results(chunk, where)
             articles = {where[pid][0] for pid, _ in chunk if pid in where}
             with writer(cfg) as con:
-                rows = scorer.rows(chunk, results, read_article_passages(con, articles))
+                stored = read_article_passages(con, articles)
+                rows = scorer.rows(chunk, results, stored, where, article_sources(con, articles))
                 store_scores(con, rows, model.version)
             done += len(chunk)
             bar.update(len(chunk))
@@ -149,10 +151,13 @@ class ChunkScorer:
     articles (`_article_chunks`), so a passage's target never depends on another chunk.
     """
 
-    def __init__(self, force, model) -> None:
+    def __init__(self, forces: ForceSet | Any, model) -> None:
+        """Args: forces: the deployment's `ForceSet` (or one force); model: the loaded model."""
         self.model = model
-        self.targeter = ForceTargeter(force.name, force.aliases, force.area)
-        self.people = list(force.people)
+        self.forces = forces if isinstance(forces, ForceSet) else ForceSet([forces])
+        force = self.forces.default
+        self.targeter = force.targeter
+        self.people = force.people
         self.aliases = force.names  # as the crawl attributes them
 
     def results(
@@ -177,16 +182,39 @@ class ChunkScorer:
         return results
 
     def rows(
-        self, chunk: list[tuple[int, str]], results: list[Any], stored: Stored
+        self,
+        chunk: list[tuple[int, str]],
+        results: list[Any],
+        stored: Stored,
+        where: Mapping[int, tuple[int, int]] | None = None,
+        sources: Mapping[int, str] | None = None,
     ) -> list[tuple[int, dict[str, Any]]]:
         """(passage id, row for `store_scores`) of each result, with voice and speaker
         attributed again over `stored`, the chunk's articles' stored passages
-        (`read_article_passages`)."""
+        (`read_article_passages`), and each force's reading (`forces`:
+        `pcm.force_attribution.read_forces`; with many forces the default force's `target` is
+        `none` where the article does not concern it).
+
+        Args:
+            where: {passage id: (article id, paragraph)} (needed for the forces' readings).
+            sources: {article id: source name} (the forces a source lists); None: any force.
+        """
         voices = attribute_stored(stored, self.people, self.aliases)
-        return [
-            (pid, _with_voice(res, voices.get(pid)))
-            for (pid, _), res in zip(chunk, results, strict=True)
-        ]
+        readings = (
+            read_forces(self.forces, chunk, results, where, stored, sources or {}, attribute_stored)
+            if where is not None
+            else {}
+        )
+        rows = []
+        for (pid, _), res in zip(chunk, results, strict=True):
+            row = _with_voice(res, voices.get(pid))
+            if pid in readings:
+                row["forces"] = readings[pid]
+                if self.forces.many:
+                    mine = [r for r in readings[pid] if r[0] == self.forces.default.id]
+                    row["target"] = mine[0][1] if mine else NONE
+            rows.append((pid, row))
+        return rows
 
     def score(
         self,
@@ -195,7 +223,7 @@ class ChunkScorer:
         stored: Stored,
     ) -> list[tuple[int, dict[str, Any]]]:
         """`rows` of `results`: a chunk scored, ready for `store_scores`."""
-        return self.rows(chunk, self.results(chunk, where), stored)
+        return self.rows(chunk, self.results(chunk, where), stored, where)
 
 
 def _with_voice(result: Any, voice: tuple[str, str | None] | None) -> dict[str, Any]:
@@ -228,6 +256,18 @@ def read_article_passages(con, article_ids: Iterable[int]) -> Stored:
     for article, kind, *passage in con.execute(_ARTICLE_PASSAGES, [ids]).fetchall():
         stored.setdefault(article, (kind, []))[1].append(tuple(passage))
     return stored
+
+
+def article_sources(con, article_ids: Iterable[int]) -> dict[int, str]:
+    """{article id: source name} of these articles."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    return dict(
+        con.execute(
+            "SELECT id, source FROM articles WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids]
+        ).fetchall()
+    )
 
 
 def attribute_stored(stored: Stored, people: Iterable, aliases: list[str]) -> Voices:

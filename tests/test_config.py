@@ -51,7 +51,7 @@ def test_environment_gives_defaults_and_flags_override(tmp_path):
     [
         ("force: [unclosed", "YAML syntax error at line"),
         ("- just\n- a list\n", "expected a YAML mapping"),
-        ("sources: []\n", "force: required field is missing"),
+        ("sources: []\n", "name the force watched"),
         (GOOD.replace("role: force", "role: chief"), "force.people.0.role: Input should be"),
         (GOOD.replace("kind: local_news", "kind: blog"), "sources.0.kind: Input should be"),
         (GOOD.replace("https://example.org/feed.xml", "ftp://x"), "sources.0.feeds: Value error"),

@@ -163,7 +163,7 @@ def test_rescore_under_the_same_model_version_replaces_its_voices(tmp_path):
     with writer(before) as con:
         article = crawl(con, "https://news.example/1", NOW)
     assert score_pending(before, progress=False) == 3
-    after = before.model_copy(update={"force": Force(name=FORCE, people=[JANE])})
+    after = Config(force=Force(name=FORCE, people=[JANE]), db_path=db)
     assert score_pending(after, progress=False) == 0  # nothing new to score: voices unchanged
     assert jane_rows(db) == [(article, "public", "Jane Smith")]
     assert score_pending(after, rescore=True, progress=False) == 3

@@ -31,9 +31,9 @@ def test_init_twice(capsys, paths):
     code, out, _ = run(capsys, "init", *paths)
     assert code == 0
     assert out.endswith(
-        "applied 7 migration(s): 001_core, 002_alerts_feedback, 003_dashboard_scores, "
+        "applied 8 migration(s): 001_core, 002_alerts_feedback, 003_dashboard_scores, "
         "004_passage_cap, 005_target_uncertain, 006_attribution_versions, "
-        "007_annotations_acks\n"
+        "007_annotations_acks, 008_forces\n"
     )
     code, out, _ = run(capsys, "init", *paths)
     assert code == 0

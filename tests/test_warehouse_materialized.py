@@ -171,16 +171,19 @@ def test_a_write_outside_the_dashboard_makes_the_table_stale_and_unused(cfg):
         "UPDATE articles SET duplicate_of = (SELECT min(id) FROM articles) "
         "WHERE id = (SELECT max(id) FROM articles)",
         "DELETE FROM scored_passages WHERE passage_id = (SELECT max(passage_id) FROM scores)",
-        "CREATE OR REPLACE VIEW passage_scores AS SELECT * FROM view_copy WHERE score > 0",
+        "CREATE OR REPLACE VIEW passage_scores_by_force AS SELECT * FROM view_copy WHERE score > 0",
+        "INSERT INTO passage_forces SELECT passage_id, model_version, 'other', 'force', 'public', "
+        "NULL FROM scored_passages WHERE passage_id = (SELECT max(passage_id) FROM scores)",
+        "INSERT INTO forces VALUES ('other', 'Other Police', 1, now())",
     ],
 )
 def test_every_input_of_the_view_moves_the_source_version(cfg, change):
     NightlyRun(cfg)._do_refresh()
     with writer(cfg) as con:
         view_sql = con.execute(
-            "SELECT sql FROM duckdb_views() WHERE view_name = 'passage_scores'"
+            "SELECT sql FROM duckdb_views() WHERE view_name = 'passage_scores_by_force'"
         ).fetchall()[0][0]
-        con.execute(view_sql.replace("VIEW passage_scores", "VIEW view_copy", 1))
+        con.execute(view_sql.replace("VIEW passage_scores_by_force", "VIEW view_copy", 1))
         con.execute(change)
     assert not _current(cfg.db_path)
 

@@ -26,8 +26,10 @@ TABLES = {
     "crawl_stats",
     "dashboard_passage_scores",
     "feedback",
+    "forces",
     "materialized_versions",
     "models",
+    "passage_forces",
     "passages",
     "runs",
     "schema_migrations",
@@ -37,11 +39,13 @@ TABLES = {
 }
 VIEWS = {
     "alert_candidates",
+    "force_topic_comparison",
     "article_topic_voices",
     "article_topics",
     "current_model",
     "passage_scores",
     "passage_scores_all",
+    "passage_scores_by_force",
     "passage_scores_other_targets",
     "passage_voices",
     "period_comparison",
@@ -84,6 +88,7 @@ def test_fresh_warehouse_has_exactly_the_expected_tables_and_views(tmp_path):
         "005_target_uncertain",
         "006_attribution_versions",
         "007_annotations_acks",
+        "008_forces",
     ]
     assert relations(con, "BASE TABLE") == TABLES
     assert relations(con, "VIEW") == VIEWS
@@ -130,6 +135,8 @@ def test_failing_migration_leaves_nothing_half_applied(tmp_path):
         "feedback",
         "dashboard_passage_scores",
         "materialized_versions",
+        "forces",
+        "passage_forces",
     }
     # Fixed, the migration applies on the next run, alone.
     bad.write_text("CREATE TABLE first_half (x INTEGER);\nCREATE TABLE second_half (y INTEGER);\n")
@@ -155,6 +162,7 @@ def test_failing_view_changes_no_view(tmp_path):
         "005_target_uncertain",
         "006_attribution_versions",
         "007_annotations_acks",
+        "008_forces",
     ]
     con.close()
 
@@ -250,7 +258,7 @@ def test_rows_scored_before_versioned_voices_read_the_crawl_time_voice(tmp_path)
             "VALUES (?, 'v1', 1, now(), 'force')",
             [passage],
         )
-    assert migrate(con) == ["006_attribution_versions", "007_annotations_acks"]
+    assert migrate(con) == ["006_attribution_versions", "007_annotations_acks", "008_forces"]
     assert con.execute("SELECT voice, speaker FROM scored_passages ORDER BY 1").fetchall() == [
         (None, None),
         (None, None),

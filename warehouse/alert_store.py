@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,7 @@ from core import vocabulary
 from core.config import Alerts
 from warehouse import materialized
 from warehouse.change_rule import apply_settings
+from warehouse.forces import DEFAULT_FORCE_SQL
 from warehouse.migrate import statistics_sql
 from warehouse.writing import transaction, utc_now
 
@@ -102,8 +104,9 @@ def _stories(n: int) -> str:
     return f"{n} {'story' if n == 1 else 'stories'}"
 
 
-def _explain(con: duckdb.DuckDBPyConnection, row: tuple) -> Spike:
-    """A Spike, with its plain-language explanation, from one `alert_candidates` row."""
+def _explain(con: duckdb.DuckDBPyConnection, row: tuple, force_name: str | None = None) -> Spike:
+    """A Spike, with its plain-language explanation, from one `alert_candidates` row (naming
+    the force when one is given: a deployment that watches several)."""
     (day, topic, article_ids, stories, negative, outlets, share, base_stories, base_negative,
      base_share, change, change_low, change_high, baseline_days) = row  # fmt: skip
     ids = [int(i) for i in article_ids]
@@ -117,7 +120,8 @@ def _explain(con: duckdb.DuckDBPyConnection, row: tuple) -> Spike:
     day_text = f"{day:%a} {day.day} {day:%b %Y}"
     explanation = (
         f"{vocabulary.topic_name(topic)}: {negative} of {_stories(stories)} from {outlets} "
-        f"outlets in the week to {day_text} were negative about the force ({_pct(share)}), "
+        f"outlets in the week to {day_text} were negative about {force_name or 'the force'} "
+        f"({_pct(share)}), "
         f"against {base_negative} of {_stories(base_stories)} ({_pct(base_share)}) in the "
         f"{baseline_days} days before: up {100 * change:.0f} points (95% interval "
         f"{100 * change_low:+.0f} to {100 * change_high:+.0f}). New on {day_text}: "
@@ -131,22 +135,37 @@ def _explain(con: duckdb.DuckDBPyConnection, row: tuple) -> Spike:
 
 
 def detect_spikes(
-    con: duckdb.DuckDBPyConnection, settings: Alerts, from_day: date, to_day: date
+    con: duckdb.DuckDBPyConnection,
+    settings: Alerts,
+    from_day: date,
+    to_day: date,
+    force_id: str | None = None,
+    force_name: str | None = None,
 ) -> list[Spike]:
     """The alerts the rule gives on the days from `from_day` to `to_day` (inclusive).
 
     Args:
-        con: a connection to the warehouse (read-only is enough), or one from `scoped_rule`.
+        con: a connection to the warehouse (read-only is enough), or one from `scoped_rule`
+            (whose passages are one force's already).
         settings: the config's `alerts` section (`min_stories`, `baseline_days`).
         from_day: the first London day to check.
         to_day: the last London day to check.
+        force_id: the force whose passages the views read on a warehouse connection (the
+            session variable `pcm_force`, reset afterwards); None: the default force.
+        force_name: named in the explanations (None: "the force").
 
     Returns:
         Alerts in (day, topic) order, with explanations; nothing is written.
     """
     apply_settings(con, settings)
-    rows = con.execute(_CANDIDATES_SQL, {"from_day": from_day, "to_day": to_day}).fetchall()
-    return [_explain(con, row) for row in rows]
+    if force_id is not None:
+        con.execute("SET VARIABLE pcm_force = ?", [force_id])
+    try:
+        rows = con.execute(_CANDIDATES_SQL, {"from_day": from_day, "to_day": to_day}).fetchall()
+        return [_explain(con, row, force_name) for row in rows]
+    finally:
+        if force_id is not None:
+            con.execute("RESET VARIABLE pcm_force")
 
 
 def scoped_rule(
@@ -155,6 +174,7 @@ def scoped_rule(
     from_day: date,
     to_day: date,
     topics: list[str] | None = None,
+    force_id: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory connection where the rule's views see only the passages that can bear on
     alerts from `from_day` to `to_day`: the same answer as the warehouse's views for those days,
@@ -171,6 +191,7 @@ def scoped_rule(
         from_day: the first alert day to evaluate.
         to_day: the last.
         topics: only these topics (the rule judges each topic on its own); None: every one.
+        force_id: the force whose passages are copied; None: the default force.
 
     Returns:
         A new in-memory connection (close it when done).
@@ -178,10 +199,12 @@ def scoped_rule(
     first = from_day - timedelta(days=WEEK_DAYS + settings.baseline_days - 1)
     source = materialized.TABLE if materialized.is_current(con) else materialized.VIEW
     rows = con.sql(
-        "SELECT passage_id, article_id, topic, label, score, voice, source, source_kind, day "
+        "SELECT passage_id, article_id, topic, label, score, voice, source, source_kind, day, "
+        "force_id "
         f"FROM {source} WHERE day BETWEEN $first AND $last "  # a constant table or view name
-        "AND ($topics::VARCHAR[] IS NULL OR list_contains($topics::VARCHAR[], topic))",
-        params={"first": first, "last": to_day, "topics": topics},
+        "AND ($topics::VARCHAR[] IS NULL OR list_contains($topics::VARCHAR[], topic)) "
+        f"AND force_id = coalesce($force, {DEFAULT_FORCE_SQL}, 'default')",
+        params={"first": first, "last": to_day, "topics": topics, "force": force_id},
     ).to_arrow_table()
     views = dict(
         con.execute(
@@ -256,6 +279,7 @@ def revise_alerts(
     to_day: date | None = None,
     reason: str = AFTER_NIGHTLY,
     now: datetime | None = None,
+    force_names: Mapping[str, str] | None = None,
 ) -> Revision:
     """Evaluate the stored `worsening` alerts of a range of days against the rule again.
 
@@ -271,13 +295,15 @@ def revise_alerts(
         to_day: the last alert day to revise (default: the newest stored).
         reason: recorded in `withdrawn_reason` for alerts withdrawn now.
         now: recorded in `revised_at` / `withdrawn_at` (default: now, UTC).
+        force_names: {force id: name} named in the explanations when several forces are
+            watched (None: "the force").
 
     Returns:
         The ids revised, withdrawn and reinstated.
     """
     stored = con.execute(
         "SELECT id, day, topic, value, baseline, threshold, explanation, article_ids, "
-        "withdrawn_at IS NOT NULL FROM alerts WHERE kind = $kind "
+        "withdrawn_at IS NOT NULL, force_id FROM alerts WHERE kind = $kind "
         "AND day >= coalesce($from_day, DATE '0001-01-01') "
         "AND day <= coalesce($to_day, DATE '9999-12-31') ORDER BY day, topic",
         {"kind": KIND, "from_day": from_day, "to_day": to_day},
@@ -285,16 +311,11 @@ def revise_alerts(
     if not stored:
         return Revision()
     when = utc_now(now)
-    first, last = min(r[1] for r in stored), max(r[1] for r in stored)
-    rule = scoped_rule(con, settings, first, last, sorted({r[2] for r in stored}))
-    try:
-        holds = {(s.day, s.topic): s for s in detect_spikes(rule, settings, first, last)}
-    finally:
-        rule.close()
+    holds = _holding(con, settings, stored, force_names)
     revised, withdrawn, reinstated = [], [], []
     with transaction(con):
-        for alert_id, day, topic, *figures, was_withdrawn in stored:
-            spike = holds.get((day, topic))
+        for alert_id, day, topic, *figures, was_withdrawn, force_id in stored:
+            spike = holds.get((force_id, day, topic))
             if spike is None:
                 if not was_withdrawn:
                     con.execute(
@@ -314,8 +335,8 @@ def revise_alerts(
     if result.changed:
         logger.info(
             "alerts re-evaluated on %s..%s: %d revised, %d withdrawn, %d reinstated",
-            first,
-            last,
+            min(r[1] for r in stored),
+            max(r[1] for r in stored),
             len(revised),
             len(withdrawn),
             len(reinstated),
@@ -323,8 +344,34 @@ def revise_alerts(
     return result
 
 
+def _holding(
+    con: duckdb.DuckDBPyConnection,
+    settings: Alerts,
+    stored: list[tuple],
+    force_names: Mapping[str, str] | None,
+) -> dict[tuple, Spike]:
+    """{(force id, day, topic): the alert the rule gives now} over the stored alerts' days,
+    each force's alerts judged on that force's passages."""
+    holds: dict[tuple, Spike] = {}
+    for force_id in sorted({r[-1] for r in stored}, key=str):
+        mine = [r for r in stored if r[-1] == force_id]
+        first, last = min(r[1] for r in mine), max(r[1] for r in mine)
+        rule = scoped_rule(con, settings, first, last, sorted({r[2] for r in mine}), force_id)
+        name = (force_names or {}).get(force_id)
+        try:
+            for spike in detect_spikes(rule, settings, first, last, force_name=name):
+                holds[(force_id, spike.day, spike.topic)] = spike
+        finally:
+            rule.close()
+    return holds
+
+
 def revise_after_correction(
-    con: duckdb.DuckDBPyConnection, settings: Alerts, passage_id: int, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    settings: Alerts,
+    passage_id: int,
+    now: datetime | None = None,
+    force_names: Mapping[str, str] | None = None,
 ) -> Revision:
     """Re-evaluate the stored alerts a correction of one passage can change.
 
@@ -337,6 +384,7 @@ def revise_after_correction(
         settings: the config's `alerts` section.
         passage_id: the corrected passage.
         now: the time recorded (default: now, UTC).
+        force_names: as for `revise_alerts`.
 
     Returns:
         What changed (nothing when the passage has no day or no alert falls in the range).
@@ -350,4 +398,4 @@ def revise_after_correction(
         return Revision()
     first = row[0]
     last = first + timedelta(days=WEEK_DAYS - 1 + settings.baseline_days)
-    return revise_alerts(con, settings, first, last, AFTER_CORRECTIONS, now)
+    return revise_alerts(con, settings, first, last, AFTER_CORRECTIONS, now, force_names)

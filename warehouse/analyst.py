@@ -35,6 +35,10 @@ from warehouse.connection import READER_RETRY_S, connect_with_retry, reader_path
 # row limits while the query runs), analyst_scrub (paths) and analyst_result (formats).
 
 
+# The session variables an analyst may give the views (`pcm sql --force/--from/--to`).
+VIEW_VARIABLES = ("pcm_force", "pcm_start", "pcm_end")
+
+
 def analyst_settings(
     memory_limit: str, temp_dir: str | os.PathLike | None = None, temp_limit: str = "0"
 ) -> dict[str, Any]:
@@ -105,6 +109,7 @@ def run_query(
     memory_limit: str = "1GB",
     max_rows: int = DEFAULT_MAX_ROWS,
     temp_limit: str = "1GB",
+    variables: dict[str, object] | None = None,
 ) -> QueryResult:
     """Run an analyst query on a locked-down, read-only, short-lived connection.
 
@@ -120,6 +125,8 @@ def run_query(
         memory_limit: DuckDB memory limit such as "1GB".
         max_rows: the row cap (1 to `MAX_ROWS_CEILING`).
         temp_limit: disk the query may spill to, such as "1GB"; "0" for none.
+        variables: session variables the views read, set before the query (the query itself
+            may not SET anything): only the names of `VIEW_VARIABLES` (`pcm_force` ...).
 
     Returns:
         The result.
@@ -136,6 +143,10 @@ def run_query(
         scrub = PathScrubber(db_path, spill)
         con = analyst_connection(db_path, memory_limit, temp_dir=spill, temp_limit=temp_limit)
         try:
+            for name, value in (variables or {}).items():
+                if name not in VIEW_VARIABLES:
+                    raise QueryError(f"unknown view variable {name!r}")
+                con.execute(f"SET VARIABLE {name} = ?", [value])  # a name from the allowlist
             check_statements(con, sql)
             try:
                 result = run_with_timeout(

@@ -23,8 +23,8 @@ VIEW_FILE = VIEWS_DIR / "05_article_topic_voices.sql"
 # irrelevant to one document and stays NULL.
 _TABLE = """
     CREATE TEMP TABLE passage_scores (
-        article_id BIGINT, topic VARCHAR, voice VARCHAR, score DOUBLE, label VARCHAR,
-        title VARCHAR, url VARCHAR, source VARCHAR, source_kind VARCHAR,
+        force_id VARCHAR, article_id BIGINT, topic VARCHAR, voice VARCHAR, score DOUBLE,
+        label VARCHAR, title VARCHAR, url VARCHAR, source VARCHAR, source_kind VARCHAR,
         published_at TIMESTAMPTZ, day DATE
     )
 """

@@ -22,6 +22,7 @@ import duckdb
 
 from core.config import Config
 from core.errors import PcmError, WarehouseFileError, WarehouseLockedError
+from warehouse.forces import sync as sync_forces
 from warehouse.migrate import migrate
 from warehouse.published import publish as publish_snapshot
 from warehouse.published import read_path as snapshot_read_path
@@ -301,6 +302,9 @@ def writer(
     try:
         if run_migrations:
             migrate(con)
+            forces = getattr(cfg, "forces", None)
+            if forces:
+                sync_forces(con, forces)  # the config's forces, as views and readers see them
         yield con
         if publish:
             with contextlib.suppress(duckdb.Error):  # raises when no transaction is open

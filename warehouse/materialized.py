@@ -33,15 +33,15 @@ logger = logging.getLogger(__name__)
 
 TABLE = "dashboard_passage_scores"
 VERSIONS = "materialized_versions"
-VIEW = "passage_scores"
+VIEW = "passage_scores_by_force"  # every force's rows; `passage_scores` is one force's slice
 
 # The view's columns the dashboard needs, in the table's column order (migration 003).
 COLUMNS_SQL = """passage_id, article_id, topic, label, score, voice, corrected,
-           model_version IS NULL AS added, source, source_kind, day"""
+           model_version IS NULL AS added, source, source_kind, day, force_id"""
 VIEW_SELECT = f"SELECT {COLUMNS_SQL} FROM {VIEW}"
 TABLE_SELECT = (
     f"SELECT passage_id, article_id, topic, label, score, voice, corrected, added, source, "
-    f"source_kind, day FROM {TABLE}"
+    f"source_kind, day, force_id FROM {TABLE}"
 )
 # Part of the version, so that a change to the column list here invalidates older tables.
 _FORMAT = hashlib.sha256(VIEW_SELECT.encode()).hexdigest()[:12]
@@ -64,7 +64,9 @@ SELECT concat_ws('|',
      FROM feedback),
     (SELECT concat_ws(':', count(*), coalesce(max(id), -1), count(duplicate_of),
                       coalesce(sum(duplicate_of), -1)) FROM articles),
-    (SELECT concat_ws(':', count(*), coalesce(max(id), -1)) FROM passages)
+    (SELECT concat_ws(':', count(*), coalesce(max(id), -1)) FROM passages),
+    (SELECT concat_ws(':', count(*), count(DISTINCT force_id), count(voice)) FROM passage_forces),
+    (SELECT coalesce(string_agg(id, ',' ORDER BY position), '') FROM forces)
 )
 """
 
@@ -129,6 +131,8 @@ def refresh(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> int:
     """
     started = time.monotonic()
     with transaction(con):
+        # a warehouse given migration 003 after 008 (never in order, but cheap to allow)
+        con.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS force_id VARCHAR")
         version = source_version(con)
         con.execute(f"DELETE FROM {TABLE}")
         con.execute(f"INSERT INTO {TABLE} {VIEW_SELECT}")

@@ -29,6 +29,8 @@ _SCORED_PASSAGE_COLUMNS = (
     "voice", "speaker",
 )  # fmt: skip
 
+_FORCE_COLUMNS = ("passage_id", "model_version", "force_id", "target", "voice", "speaker")
+
 
 def register_model(
     con: duckdb.DuckDBPyConnection,
@@ -118,6 +120,17 @@ def _passage_row(
     )
 
 
+def _force_rows(passage_id: int, result: Any, model_version: str) -> list[tuple]:
+    """The `passage_forces` rows of one passage's result (its `forces` readings, checked)."""
+    rows = []
+    for force_id, target, voice, speaker in _get(result, "forces") or ():
+        check_one_of(target, TARGETS, f"target of passage {passage_id} for force {force_id}")
+        if voice is not None:
+            check_one_of(voice, VOICES, f"voice of passage {passage_id} for force {force_id}")
+        rows.append((passage_id, model_version, str(force_id), target, voice, speaker))
+    return rows
+
+
 def _require_model(con: duckdb.DuckDBPyConnection, model_version: str) -> None:
     known = one_row(con, "SELECT count(*) FROM models WHERE model_version = ?", [model_version])[0]
     if not known:
@@ -146,7 +159,8 @@ def store_scores(
             uncertain), and optionally target (force | other_force | national | none), voice
             (one of core.vocabulary.VOICES) and speaker: who speaks as this run's attribution
             rules read it. Without a voice, the views use the passage's crawl-time voice and
-            speaker.
+            speaker. Optionally `forces`: (force id, target, voice, speaker) for each force
+            the passage's article concerns (`passage_forces`; pcm/force_attribution.py).
         model_version: the version that produced them; must be registered with `register_model`.
         now: `scored_at` (default: now, UTC).
 
@@ -163,16 +177,18 @@ def store_scores(
     when = utc_now(now)
     score_rows: list[tuple] = []
     passage_rows: list[tuple] = []
+    force_rows: list[tuple] = []
     for passage_id, result in results.items():
         found = _score_rows(passage_id, result, model_version, when)
         score_rows.extend(found)
         passage_rows.append(_passage_row(passage_id, result, model_version, len(found), when))
+        force_rows.extend(_force_rows(passage_id, result, model_version))
     if not results:
         return 0
     _require_model(con, model_version)
     ids = list(results)
     with transaction(con):
-        for table in ("scores", "scored_passages"):
+        for table in ("scores", "scored_passages", "passage_forces"):
             con.execute(
                 f"DELETE FROM {table} WHERE model_version = ? "
                 "AND passage_id IN (SELECT unnest(?::BIGINT[]))",
@@ -180,6 +196,7 @@ def store_scores(
             )
         insert_rows(con, "scores", _SCORE_COLUMNS, score_rows)
         insert_rows(con, "scored_passages", _SCORED_PASSAGE_COLUMNS, passage_rows)
+        insert_rows(con, "passage_forces", _FORCE_COLUMNS, force_rows)
     return len(score_rows)
 
 

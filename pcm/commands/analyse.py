@@ -40,6 +40,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="the kind of source that published it; on a statement page (force_statement, "
         "pcc_statement, inspectorate) the narration is the publisher's voice",
     )
+    parser.add_argument(
+        "--force",
+        metavar="ID",
+        help="with several forces in the config, the one to read the document for (its id; "
+        "default: the first): whose people speak for it, which passages are about it",
+    )
     add_config_args(parser, db=False)
     parser.set_defaults(func=handle)
 
@@ -93,6 +99,8 @@ def handle(args: argparse.Namespace) -> int:
     # A missing config is an error: without the force's names and people the chief constable
     # would be read as a member of the public.
     cfg = config_from(args)
+    force = cfg.force_by_id(args.force)  # an unknown id is a one-line error naming the ids
+    cfg = cfg.model_copy(update={"force": force})  # the document is read for this force
     # torch and the model load only now, so a bad file or config is refused at once
     from pcm.analyse import analyse_document, format_table
 

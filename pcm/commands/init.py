@@ -7,6 +7,7 @@ import logging
 
 from pcm.cli import add_config_args, config_from
 from warehouse.connection import has_snapshot, writer
+from warehouse.forces import sync as sync_forces
 from warehouse.migrate import migrate
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = config_from(args)
     with writer(cfg, run_migrations=False, publish=has_snapshot(cfg.db_path)) as con:
         applied = migrate(con)
+        sync_forces(con, cfg.forces)
     if applied:
         print(f"{cfg.db_path}: applied {len(applied)} migration(s): {', '.join(applied)}")
     else:

@@ -7,7 +7,7 @@ import logging
 import sys
 
 from core.config import MAX_QUERY_TIMEOUT_S
-from pcm.argtypes import seconds, whole_number
+from pcm.argtypes import day, seconds, whole_number
 from pcm.cli import add_config_args, config_from
 from warehouse.analyst import run_query
 from warehouse.analyst_guard import DEFAULT_MAX_ROWS, MAX_ROWS_CEILING
@@ -51,6 +51,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help=f"return at most N rows (default {DEFAULT_MAX_ROWS:,}; at most "
         f"{MAX_ROWS_CEILING:,}; use `pcm export` for whole tables)",
     )
+    parser.add_argument(
+        "--force",
+        metavar="ID",
+        help="with several forces, the one the views answer for (its id; default: the first); "
+        "'*' keeps every force's rows, each with its force_id (for force_topic_comparison)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="first day of force_topic_comparison's period (pcm_start)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="last day of force_topic_comparison's period (pcm_end)",
+    )
     add_config_args(parser)
     parser.set_defaults(func=run)
 
@@ -60,6 +80,13 @@ def run(args: argparse.Namespace) -> int:
     cfg = config_from(args)
     query = sys.stdin.read() if args.query == "-" else args.query
     timeout = args.timeout or cfg.warehouse.query_timeout_s
+    variables: dict[str, object] = {}
+    if args.force:
+        variables["pcm_force"] = args.force if args.force == "*" else cfg.force_by_id(args.force).id
+    if args.start:
+        variables["pcm_start"] = args.start
+    if args.end:
+        variables["pcm_end"] = args.end
     result = run_query(
         cfg.db_path,
         query,
@@ -67,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         cfg.warehouse.query_memory_limit,
         max_rows=args.max_rows,
         temp_limit=cfg.warehouse.query_temp_limit,
+        variables=variables,
     )
     sys.stdout.write(format_result(result, args.format))
     if result.truncated:

@@ -1,12 +1,13 @@
--- One row per (passage, topic) whatever force the passage is about (`target`: force,
--- other_force, national): each passage's scores from the newest model that has looked at it,
+-- One row per (passage, topic, force) whatever the passage is about, for each configured force
+-- its article concerns (`force_id`; `target`, seen from that force: force, other_force,
+-- national, none): each passage's scores from the newest model that has looked at it,
 -- with analysts' corrections applied on top, for original (non-duplicate) articles only. An
 -- uncertain stance (withheld by the model) has label neutral and counts as score 0. While a
 -- new model is part-way through re-scoring, passages it has not reached yet keep the older
 -- model's scores (see `model_version`). `voice` and `speaker` are the ones that model's run
 -- attributed (`scored_passages`), or the crawl-time ones in `passages` for passages scored
 -- before attribution was versioned; an analyst's voice correction wins over both.
--- `passage_scores` keeps the configured force's rows.
+-- `passage_scores` keeps the rows about the session's force (one force at a time).
 CREATE OR REPLACE VIEW passage_scores_all AS
 WITH latest_feedback AS (
     -- the newest correction per passage, field and topic
@@ -35,11 +36,21 @@ model_rows AS (
     JOIN passage_model AS pm USING (passage_id, model_version)
 ),
 targets AS (
-    -- the target force the newest model's run gave each passage (NULL before targets: force),
-    -- and the voice and speaker it attributed (NULL before migration 006: see `passages`)
-    SELECT pm.passage_id, coalesce(sp.target, 'force') AS target, sp.voice, sp.speaker
+    -- each configured force's reading of each passage under the newest model's run
+    -- (`passage_forces`: the passage's target seen from that force, and its voice and speaker
+    -- under that force's people); a passage scored before forces were recorded has its default
+    -- force's reading in `scored_passages` (target NULL before targets: force; voice NULL
+    -- before migration 006: see `passages`)
+    SELECT pm.passage_id, pf.force_id, pf.target, pf.voice, pf.speaker
+    FROM passage_model AS pm
+    JOIN passage_forces AS pf USING (passage_id, model_version)
+    UNION ALL
+    SELECT pm.passage_id, coalesce((SELECT id FROM forces ORDER BY position LIMIT 1), 'default'),
+           coalesce(sp.target, 'force'), sp.voice, sp.speaker
     FROM passage_model AS pm
     LEFT JOIN scored_passages AS sp USING (passage_id, model_version)
+    WHERE NOT EXISTS (SELECT 1 FROM passage_forces AS pf
+                      WHERE pf.passage_id = pm.passage_id AND pf.model_version = pm.model_version)
 ),
 added AS (
     -- topics an analyst added that the model did not find; new_value is their stance
@@ -88,7 +99,7 @@ kept AS (
                             AND g.topic = f.topic AND g.created_at > f.created_at)
     )
 )
-SELECT k.passage_id, p.article_id, p.position, k.topic, k.label, k.score, t.target,
+SELECT k.passage_id, p.article_id, p.position, k.topic, k.label, k.score, t.force_id, t.target,
        k.p_positive, k.p_neutral, k.p_negative,
        coalesce(v.new_value, t.voice, p.voice) AS voice,
        CASE WHEN t.voice IS NULL THEN p.speaker ELSE t.speaker END AS speaker,

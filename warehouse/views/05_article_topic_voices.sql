@@ -14,7 +14,7 @@ WITH scoped AS (
 ),
 counted AS (
     -- the article's passages on the topic, and how many of them lean each way
-    SELECT voices, article_id, topic,
+    SELECT voices, force_id, article_id, topic,
            any_value(title) AS title, any_value(url) AS url, any_value(source) AS source,
            any_value(source_kind) AS source_kind, any_value(published_at) AS published_at,
            any_value(day) AS day,
@@ -23,9 +23,9 @@ counted AS (
            count(*) FILTER (WHERE label = 'positive') AS positive,
            count(*) FILTER (WHERE label = 'negative') AS negative
     FROM scoped
-    GROUP BY voices, article_id, topic
+    GROUP BY voices, force_id, article_id, topic
 )
-SELECT voices, article_id, topic, title, url, source, source_kind, published_at, day,
+SELECT voices, force_id, article_id, topic, title, url, source, source_kind, published_at, day,
        passages, net_score,
        CASE
            WHEN positive + negative < 0.3 * passages THEN 'neutral'

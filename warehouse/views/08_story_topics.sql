@@ -5,7 +5,8 @@
 -- copies').
 CREATE OR REPLACE VIEW story_topics AS
 WITH per_story AS (
-    SELECT voices, article_id, topic, title, url, source, day, passages, net_score, stance
+    SELECT voices, force_id, article_id, topic, title, url, source, day, passages, net_score,
+           stance
     FROM article_topic_voices
 ),
 carriers AS (
@@ -19,7 +20,7 @@ carried AS (
     FROM carriers
     GROUP BY article_id
 )
-SELECT s.voices, s.article_id, s.topic, s.title, s.url, s.source, s.day, s.passages,
+SELECT s.voices, s.force_id, s.article_id, s.topic, s.title, s.url, s.source, s.day, s.passages,
        s.net_score, s.stance, coalesce(c.outlets, [s.source]) AS outlets
 FROM per_story AS s
 LEFT JOIN carried AS c USING (article_id);
