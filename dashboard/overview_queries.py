@@ -8,13 +8,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from core.config import Alerts
 from core.vocabulary import TOPICS
 from dashboard.alerts_queries import alerts
 from dashboard.cache import cached, frame, mem, mem_articles, named, numbered
 from dashboard.filters import Filters
 from warehouse import change_rule
-from warehouse.connection import reader
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +95,10 @@ def topic_changes(
     min_stories: int,
     baseline_days: int,
 ) -> pd.DataFrame:
-    """Each topic's verdict for the week ending `as_of`, read from the `topic_change` view (the
-    rule the digest and the alerts read too; warehouse/change_rule.py).
+    """Each topic's verdict for the week ending `as_of`, from the `topic_change` view (the rule
+    the digest and the alerts read too; warehouse/change_rule.py), run in memory over the
+    snapshot's stories of the rule's window (the week and its baseline days), so the page reads
+    the picked force's rows and never scans the warehouse file's views.
 
     Args:
         db_path: the warehouse file.
@@ -112,13 +112,19 @@ def topic_changes(
         One row per topic with stories in the week or its baseline; the columns of
         `change_rule.TopicChange`.
     """
-    settings = Alerts(min_stories=min_stories, baseline_days=baseline_days)
-    with reader(db_path, published=True) as con:
-        found = change_rule.topic_changes(
-            con, settings, as_of, "external" if external_only else "all"
-        )
+    first = as_of - timedelta(days=WEEK_DAYS + baseline_days - 1)  # the rule's whole window
+    found = mem_articles(
+        db_path,
+        version,
+        ("day BETWEEN ? AND ?", [first, as_of]),
+        f"SELECT {change_rule.COLUMNS} FROM topic_change WHERE as_of = $as_of "
+        "AND voices = $voices AND (stories > 0 OR base_stories > 0) ORDER BY topic",
+        {"as_of": as_of, "voices": "external" if external_only else "all"},
+        ("topic_change",),
+        {"pcm_min_stories": int(min_stories), "pcm_baseline_days": int(baseline_days)},
+    )
     columns = list(change_rule.TopicChange.__dataclass_fields__)
-    return pd.DataFrame([vars(c) for c in found.values()], columns=columns)
+    return found[columns] if not found.empty else pd.DataFrame(columns=columns)
 
 
 NEW_STORY_COLUMNS = [

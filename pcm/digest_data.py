@@ -63,6 +63,7 @@ class Digest:
     alerts: list[AlertItem]
     run_note: str = ""
     dashboard_url: str = ""  # the dashboard's address (config digest.dashboard_url), or ""
+    force_id: str | None = None  # with several forces, whose digest (dashboard links open it)
 
     @property
     def new_articles(self) -> int:
@@ -150,6 +151,7 @@ def _collect(con, cfg: Config, force, now, run_id, run_note) -> Digest:
         alerts,
         run_note,
         cfg.digest.dashboard_url or "",
+        force.id if len(cfg.forces) > 1 else None,
     )
 
 

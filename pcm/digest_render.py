@@ -92,7 +92,7 @@ def render_markdown(digest: Digest) -> str:
     out = [f"# {_md(digest.force)}: public confidence digest, {day_text(digest.day)}", ""]
     out.append(_generated(digest))
     if digest.dashboard_url:
-        out += ["", f"[Open the dashboard]({_md_url(digest.dashboard_url + '/')})"]
+        out += ["", f"[Open the dashboard]({_md_url(dashboard_link(digest, ''))})"]
     if digest.run_note:
         out += ["", f"**Note:** {_md(digest.run_note)}"]
     out += ["", f"## Alerts ({len(digest.alerts)})", ""]
@@ -187,6 +187,8 @@ def dashboard_link(
     if day:
         start = day - timedelta(days=ALERT_LINK_DAYS - 1)
         params += [("dates", start.isoformat()), ("dates", day.isoformat())]
+    if digest.force_id:  # the dashboard's force picker (dashboard/filters.py KEY_FORCE)
+        params.append(("force", digest.force_id))
     query = f"?{urlencode(params)}" if params else ""
     return f"{digest.dashboard_url}/{page}{query}"
 
@@ -237,7 +239,8 @@ def render_html(digest: Digest) -> str:
         f"<p>{_e(_generated(digest))}</p>",
     ]
     if digest.dashboard_url:
-        out.append(f'<p><a href="{_e(digest.dashboard_url + "/")}">Open the dashboard</a></p>')
+        home = dashboard_link(digest, "")
+        out.append(f'<p><a href="{_e(home)}">Open the dashboard</a></p>')
     if digest.run_note:
         out.append(f'<p class="note"><strong>Note:</strong> {_e(digest.run_note)}</p>')
     out += _html_alerts(digest)

@@ -135,7 +135,11 @@ def test_the_nightly_digest_stage_writes_one_digest_per_force(six, tmp_path):
     cfg = load_config(six.config, str(tmp_path / "w.duckdb"))
     (tmp_path / "w.duckdb").write_bytes(six.db.read_bytes())
     cfg = cfg.model_copy(
-        update={"digest": cfg.digest.model_copy(update={"out_dir": str(tmp_path / "r")})}
+        update={
+            "digest": cfg.digest.model_copy(
+                update={"out_dir": str(tmp_path / "r"), "dashboard_url": "https://dash.example"}
+            )
+        }
     )
     result = RunResult(run_id=None)
     now = datetime.combine(six.end_day, datetime.min.time(), UTC) + timedelta(hours=20)
@@ -146,6 +150,7 @@ def test_the_nightly_digest_stage_writes_one_digest_per_force(six, tmp_path):
     for force in cfg.forces:
         html = (tmp_path / "r" / force.id / f"{day}.html").read_text(encoding="utf-8")
         assert f"{force.name}: public confidence digest" in html
+        assert f'href="https://dash.example/?force={force.id}"' in html  # opens this force
     counts = result.counts["digest"]
     assert set(counts["forces"]) == {f.id for f in cfg.forces}
     assert len(counts["files"]) == 2 * len(cfg.forces)  # HTML and Markdown each

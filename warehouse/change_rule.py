@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 VERDICTS = ("worsening", "improving", "no clear change")
 
-_COLUMNS = (
+COLUMNS = (
     "topic, stories, negative, outlets, share, share_low, share_high, base_stories, "
     "base_negative, base_share, change, change_low, change_high, verdict, reason"
 )
@@ -85,7 +85,7 @@ def topic_changes(
     """
     apply_settings(con, alerts)
     rows = con.execute(
-        f"SELECT {_COLUMNS} FROM topic_change WHERE as_of = $as_of AND voices = $voices "
+        f"SELECT {COLUMNS} FROM topic_change WHERE as_of = $as_of AND voices = $voices "
         "ORDER BY topic",
         {"as_of": as_of, "voices": voices},
     ).fetchall()
