@@ -36,7 +36,14 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from core.errors import PcmError, UsageError
-from pcm.scoring import Stored, _article_chunks, prepare, read_article_passages
+from pcm.force_attribution import config_force_set
+from pcm.scoring import (
+    Stored,
+    _article_chunks,
+    article_sources,
+    prepare,
+    read_article_passages,
+)
 from warehouse.connection import writer
 from warehouse.scores import store_scores
 
@@ -61,6 +68,7 @@ _STORED = pa.struct(
         ("text", pa.string()),
         ("voice", pa.string()),
         ("speaker", pa.string()),
+        ("source", pa.string()),  # the article's source: the forces it covers
     ]
 )
 # One row per chunk: the unit that is scored together (the model reads an article's passages
@@ -84,6 +92,15 @@ _TOPIC = pa.struct(
         ("uncertain", pa.bool_()),
     ]
 )
+# One force's reading of a passage (pcm/force_attribution.py), as `passage_forces` stores it.
+_FORCE = pa.struct(
+    [
+        ("force_id", pa.string()),
+        ("target", pa.string()),
+        ("voice", pa.string()),
+        ("speaker", pa.string()),
+    ]
+)
 # One row per passage: what `store_scores` takes, with the model version that produced it.
 SCORE_SCHEMA = pa.schema(
     [
@@ -96,6 +113,7 @@ SCORE_SCHEMA = pa.schema(
         ("voice", pa.string()),
         ("speaker", pa.string()),
         ("topics", pa.list_(_TOPIC)),
+        ("forces", pa.list_(_FORCE)),
     ]
 )
 
@@ -201,11 +219,6 @@ def score_with_ray(
     Returns:
         The number of passages scored.
     """
-    if len(cfg.forces) > 1:
-        raise PcmError(
-            f"pcm score --engine ray attributes passages for one force; this config has "
-            f"{len(cfg.forces)}: score with the local engine (pcm score) or one force's config"
-        )
     model, todo, where = prepare(cfg, rescore, limit)
     if not todo:
         return 0
@@ -242,7 +255,8 @@ def _round(
     started = time.perf_counter()
     expected = export_chunks(cfg, chunks, where, folder / "passages")
     exported = time.perf_counter()
-    score_files(ray, folder / "passages", folder / "scores", cfg.force, model_cfg, version, pool)
+    forces = config_force_set(cfg)
+    score_files(ray, folder / "passages", folder / "scores", forces, model_cfg, version, pool)
     scored = time.perf_counter()
     loaded = load_scores(cfg, folder / "scores", version, bar)
     logger.info(
@@ -293,9 +307,9 @@ def export_chunks(
     """Write chunks as Parquet (`CHUNK_SCHEMA`, `FILE_CHUNKS` rows a file) with what their
     scoring reads from the warehouse; returns the number of passages written."""
     with writer(cfg) as con:
-        stored = read_article_passages(
-            con, {where[p][0] for c in chunks for p, _ in c if p in where}
-        )
+        ids = {where[p][0] for c in chunks for p, _ in c if p in where}
+        stored = read_article_passages(con, ids)
+        sources = article_sources(con, ids)
     folder.mkdir(parents=True)
     for start in range(0, len(chunks), FILE_CHUNKS):
         records = []
@@ -310,7 +324,13 @@ def export_chunks(
                     "article_id": [where[pid][0] if pid in where else None for pid in ids],
                     "paragraph": [where[pid][1] if pid in where else None for pid in ids],
                     "stored": [
-                        dict(zip(_STORED.names, (article, stored[article][0], *row), strict=True))
+                        dict(
+                            zip(
+                                _STORED.names,
+                                (article, stored[article][0], *row, sources.get(article)),
+                                strict=True,
+                            )
+                        )
                         for article in articles
                         if article in stored
                         for row in stored[article][1]
@@ -322,8 +342,8 @@ def export_chunks(
     return sum(len(chunk) for chunk in chunks)
 
 
-def chunk_from_record(record: Mapping[str, Any]) -> tuple[list, dict, Stored]:
-    """(chunk, where, stored) of one exported row, as `ChunkScorer.score` takes them."""
+def chunk_from_record(record: Mapping[str, Any]) -> tuple[list, dict, Stored, dict[int, str]]:
+    """(chunk, where, stored, sources) of one exported row, as `ChunkScorer.score` takes them."""
     ids = record["passage_id"]
     chunk = list(zip(ids, record["text"], strict=True))
     where = {
@@ -334,10 +354,13 @@ def chunk_from_record(record: Mapping[str, Any]) -> tuple[list, dict, Stored]:
         if article is not None
     }
     stored: Stored = {}
+    sources: dict[int, str] = {}
     for row in record["stored"]:
         passages = stored.setdefault(row["article_id"], (row["source_kind"], []))[1]
         passages.append((row["id"], row["paragraph"], row["text"], row["voice"], row["speaker"]))
-    return chunk, where, stored
+        if row.get("source") is not None:
+            sources[row["article_id"]] = row["source"]
+    return chunk, where, stored, sources
 
 
 def _field(obj: Any, name: str, default: Any = None) -> Any:
@@ -363,13 +386,16 @@ def score_record(passage_id: int, chunk: int, version: str, row: Mapping) -> dic
         "voice": row.get("voice"),
         "speaker": row.get("speaker"),
         "topics": topics,
+        "forces": [dict(zip(_FORCE.names, r, strict=True)) for r in row.get("forces") or []],
     }
 
 
 class ChunkActor:
     """A Ray Data actor: loads the model once, then scores exported chunks with `ChunkScorer`."""
 
-    def __init__(self, force, model_cfg, version: str) -> None:
+    def __init__(self, forces, model_cfg, version: str) -> None:
+        """Args: forces: the deployment's `ForceSet` (or one force); model_cfg: the model
+        settings; version: the model version the driver registered."""
         from pcm.scoring import ChunkScorer
         from sentiment.confidence_model import load_model
 
@@ -380,19 +406,19 @@ class ChunkActor:
                 "needs the same model files and runtime"
             )
         self.version = version
-        self.scorer = ChunkScorer(force, model)
+        self.scorer = ChunkScorer(forces, model)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         out = []
         for record in batch.to_pylist():
-            chunk, where, stored = chunk_from_record(record)
-            for pid, row in self.scorer.score(chunk, where, stored):
+            chunk, where, stored, sources = chunk_from_record(record)
+            for pid, row in self.scorer.score(chunk, where, stored, sources):
                 out.append(score_record(pid, record["chunk"], self.version, row))
         return pa.Table.from_pylist(out, schema=SCORE_SCHEMA)
 
 
 def score_files(
-    ray, passages: Path, scores: Path, force, model_cfg, version: str, actors: int
+    ray, passages: Path, scores: Path, forces, model_cfg, version: str, actors: int
 ) -> None:
     """Ray Data: exported chunks -> a pool of `actors` `ChunkActor`s -> score Parquet files."""
     # a block per chunk (streaming): Ray reads small files as one block, which one actor takes
@@ -403,7 +429,7 @@ def score_files(
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=1,
-        fn_constructor_kwargs={"force": force, "model_cfg": model_cfg, "version": version},
+        fn_constructor_kwargs={"forces": forces, "model_cfg": model_cfg, "version": version},
     )
     try:
         dataset.write_parquet(str(scores), min_rows_per_file=LOAD_ROWS)

@@ -221,9 +221,10 @@ class ChunkScorer:
         chunk: list[tuple[int, str]],
         where: Mapping[int, tuple[int, int]],
         stored: Stored,
+        sources: Mapping[int, str] | None = None,
     ) -> list[tuple[int, dict[str, Any]]]:
         """`rows` of `results`: a chunk scored, ready for `store_scores`."""
-        return self.rows(chunk, self.results(chunk, where), stored, where)
+        return self.rows(chunk, self.results(chunk, where), stored, where, sources)
 
 
 def _with_voice(result: Any, voice: tuple[str, str | None] | None) -> dict[str, Any]:

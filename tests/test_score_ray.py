@@ -58,7 +58,10 @@ def _articles(seed: int = 16) -> list[str]:
 def warehouse(tmp_path) -> Config:
     """A warehouse of stored (crawled, unscored) articles, and a duplicate of the last one."""
     cfg = Config(
-        force=Force(name=FORCE, aliases=[FORCE, "Norfolk Police"], people=PEOPLE),
+        forces=[
+            Force(name=FORCE, aliases=[FORCE, "Norfolk Police"], people=PEOPLE),
+            Force(name="Suffolk Constabulary"),
+        ],
         db_path=str(tmp_path / "w.duckdb"),
     )
     start = datetime(2026, 10, 1, tzinfo=UTC)
@@ -92,14 +95,19 @@ def _rows(db: str) -> tuple[list, list, list]:
             "p_neutral, p_negative, topic_prob FROM scores ORDER BY passage_id, topic"
         ).fetchall()
         models = con.execute("SELECT model_version, name, info FROM models").fetchall()
-    return passages, scores, models
+        forces = con.execute(
+            "SELECT passage_id, model_version, force_id, target, voice, speaker "
+            "FROM passage_forces ORDER BY ALL"
+        ).fetchall()
+    return passages, scores, models, forces
 
 
 def _config_file(tmp_path, db: str) -> list[str]:
     path = tmp_path / "pcm.yaml"
     path.write_text(
-        f"force:\n  name: {FORCE}\n  aliases: [{FORCE}, Norfolk Police]\n  people:\n"
+        f"forces:\n- name: {FORCE}\n  aliases: [{FORCE}, Norfolk Police]\n  people:\n"
         "    - {name: Jane Smith, role: pcc}\n    - {name: Paul Sanford, role: force}\n"
+        "- name: Suffolk Constabulary\n"
     )
     return ["--config", str(path), "--db", db, "--no-progress"]
 
@@ -136,13 +144,15 @@ def test_the_ray_engine_scores_row_for_row_as_the_local_one(
     ]
     assert local[2] == ray[2]  # the same model registered the same way
     assert local[0] == ray[0]  # topics, skipped, truncated, target, voice, speaker
+    assert local[3] == ray[3]  # each force's reading: target, voice, speaker
+    assert {row[2] for row in local[3]} == {"norfolk", "suffolk"}
     assert len(local[1]) == len(ray[1]) > 0
     for mine, theirs in zip(local[1], ray[1], strict=True):
         assert mine[:5] == theirs[:5]  # passage, topic, label, version, uncertain
         assert mine[5:] == pytest.approx(theirs[5:], abs=TOLERANCE)
     # the data had something to say about each of these
     targets = {row[5] for row in local[0]}
-    assert {"force", "other_force"} <= targets
+    assert {"force", "other_force", "none"} <= targets  # none: articles about Suffolk alone
     assert {"pcc", "force"} <= {row[6] for row in local[0]}
     assert {row[3] for row in local[0]} == {None, "garbage"}
     with reader(local_db) as con:  # the duplicate's passages are left out

@@ -123,7 +123,10 @@ def _passage_row(
 def _force_rows(passage_id: int, result: Any, model_version: str) -> list[tuple]:
     """The `passage_forces` rows of one passage's result (its `forces` readings, checked)."""
     rows = []
-    for force_id, target, voice, speaker in _get(result, "forces") or ():
+    for reading in _get(result, "forces") or ():
+        if isinstance(reading, Mapping):  # as the Ray engine's Parquet files give it back
+            reading = tuple(reading[k] for k in ("force_id", "target", "voice", "speaker"))
+        force_id, target, voice, speaker = reading
         check_one_of(target, TARGETS, f"target of passage {passage_id} for force {force_id}")
         if voice is not None:
             check_one_of(voice, VOICES, f"voice of passage {passage_id} for force {force_id}")
