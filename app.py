@@ -63,12 +63,13 @@ def main() -> None:
         version, up_to_date = snapshot.current(db, newest)
         if not up_to_date:
             widgets.updating_notice(db, newest)
+        # with several forces, the picker first: every page below shows the picked force
+        force = filters.force_picker({f.id: f.name for f in cfg.forces})
         fresh = queries.with_journal(queries.freshness(db, version), db, cfg.schedule.run_timeout_s)
         widgets.run_overdue_banner(fresh)  # above every page: the job has stopped
         widgets.freshness_panel(fresh)
         first, last = queries.day_bounds(db, version)
-        forces = {f.id: f.name for f in cfg.forces}
-        chosen = filters.sidebar(first, last, queries.outlets(db, version), forces)
+        chosen = filters.sidebar(first, last, queries.outlets(db, version), force)
         scoped = snapshot.scoped(version, chosen.force)  # pages read the picked force's rows
         context.publish(context.PageContext(cfg=cfg, db=db, version=scoped, filters=chosen))
         page.run()

@@ -20,6 +20,7 @@ from dashboard import charts, context, filters, queries, widgets
 logger = logging.getLogger(__name__)
 
 ROW_PX = 26  # height per force in the chart, so 43 forces keep readable labels
+LABEL_PX = 150  # the longest force name before it is cut with "…", so a phone keeps a plot
 ENOUGH_COLOUR = "#0072B2"  # 5.0:1 on white
 FEW_COLOUR = "#6B6B6B"  # 5.3:1 on white: hollow marks for too few stories
 TOPIC_KEY = "compare_topic"
@@ -48,7 +49,9 @@ def topic_chart(rows: pd.DataFrame, names: dict[str, str], topic: str) -> alt.Ch
         label=rows["stories"].map(lambda n: f"{n} stor{'y' if n == 1 else 'ies'}"),
     )
     order = df.sort_values(["stories", "force"], ascending=[False, True])["force"].tolist()
-    y = alt.Y("force:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y(
+        "force:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_PX, labelOverlap=False)
+    )
     x_scale = alt.Scale(domain=[0, 1])
     colour = alt.Color(
         "evidence:N",
@@ -86,7 +89,7 @@ def topic_chart(rows: pd.DataFrame, names: dict[str, str], topic: str) -> alt.Ch
         x=alt.X("negative_high:Q", scale=x_scale), text="label:N"
     )
     chart = (rules + points + counts).properties(
-        height=max(ROW_PX * len(df), 120),
+        height=alt.Step(ROW_PX),  # a row per force, however many
         title=f"{vocabulary.topic_name(topic)}: share of stories negative, by force",
     )
     return charts.readable(chart)
@@ -154,9 +157,9 @@ def render() -> None:
         help="Topics with the most stories first.",
     )
     mine = rows[rows["topic"] == topic]
-    st.altair_chart(topic_chart(mine, names, topic), use_container_width=True)
+    st.altair_chart(topic_chart(mine, names, topic), width="stretch")
     shown = mine.sort_values(["stories", "force_id"], ascending=[False, True])
-    st.dataframe(_detail(shown, names), hide_index=True, use_container_width=True)
+    st.dataframe(_detail(shown, names), hide_index=True, width="stretch")
     top = shown["force_id"].iloc[0]
     st.page_link(
         "dashboard/overview.py",
@@ -170,11 +173,12 @@ def render() -> None:
         f'many stories; "too few" under {min_stories} stories from 2 outlets.'
     )
     wide = matrix(rows, names)
-    st.dataframe(wide, use_container_width=True)
+    st.dataframe(wide, width="stretch")
     widgets.csv_download(
         rows.assign(force=rows["force_id"].map(lambda i: names.get(i, i))),
         f"pcm-compare_{f.start:%Y-%m-%d}_{f.end:%Y-%m-%d}.csv",
     )
 
 
-render()
+if __name__ == "__main__":  # st.Page runs this file as __main__
+    render()

@@ -219,6 +219,7 @@ def force_picker(forces: dict[str, str]) -> str | None:
     """
     if len(forces) < 2:
         return None
+    follow_link()  # a link's ?force= wins over the picker's last value
     ids = list(forces)
     if KEY_FORCE not in st.session_state:
         wanted = st.query_params.get(KEY_FORCE)
@@ -238,7 +239,7 @@ def sidebar(
     first_day: date | None,
     last_day: date | None,
     outlets: list[str],
-    forces: dict[str, str] | None = None,
+    force: str | None = None,
 ) -> Filters:
     """Draw the shared filter widgets in the sidebar; each is bound to a URL query parameter.
 
@@ -246,7 +247,7 @@ def sidebar(
         first_day: the oldest day with data (None for an empty warehouse).
         last_day: the newest day with data; the default range ends there.
         outlets: the outlet (source) names to offer.
-        forces: {force id: name} of the configured forces (a picker when there are several).
+        force: the force picked (`force_picker`, drawn first, at the top of the sidebar).
 
     Returns:
         The filters for this run.
@@ -255,7 +256,6 @@ def sidebar(
     first_day = min(first_day or last_day, last_day)
     default_start = max(first_day, last_day - timedelta(days=DEFAULT_DAYS - 1))
     follow_link()
-    force = force_picker(forces or {})
     st.sidebar.header("Filters")
     picked = st.sidebar.date_input(
         "Dates",

@@ -52,7 +52,16 @@ def _wait_healthy(port: int, server: subprocess.Popen) -> None:
 @pytest.fixture
 def served(tmp_path):
     """`streamlit run app.py --server.headless true --server.port <free port>` on a fixture."""
-    fx = build_fixture(tmp_path / "wh")
+    yield from _serve(build_fixture(tmp_path / "wh"))
+
+
+@pytest.fixture
+def served_six(tmp_path):
+    """The same, on a fixture whose articles are spread over six forces."""
+    yield from _serve(build_fixture(tmp_path / "wh", passages=4000, forces=6))
+
+
+def _serve(fx):
     port = _free_port()
     env = {**os.environ, "PCM_CONFIG": str(fx.config), "PCM_DB": str(fx.db)}
     server = subprocess.Popen(
@@ -73,11 +82,10 @@ def served(tmp_path):
             server.kill()
 
 
-def test_served_overview_renders_in_chromium(served, tmp_path):
+def _chromium(tmp_path):
+    """Headless Chromium at 1440 x 1000 with a private profile under `tmp_path`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -94,9 +102,16 @@ def test_served_overview_renders_in_chromium(served, tmp_path):
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
     ):
         options.add_argument(flag)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def test_served_overview_renders_in_chromium(served, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
     port, server = served
     # Chromium starts while the server boots; then wait for the server before loading the page.
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = _chromium(tmp_path)
     try:
         _wait_healthy(port, server)
         driver.get(f"http://127.0.0.1:{port}/")
@@ -134,6 +149,48 @@ def test_served_overview_renders_in_chromium(served, tmp_path):
     assert worst["ratio"] >= 4.5, worst
     assert phone_width <= 390, f"the Overview is {phone_width} px wide on a 390 px screen"
     assert trends_width <= 390, f"the Trends page is {trends_width} px wide on a 390 px screen"
+
+
+def test_compare_page_fits_a_phone_and_reads_at_aa_contrast(served_six, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    port, server = served_six
+    driver = _chromium(tmp_path)
+    try:
+        _wait_healthy(port, server)
+        driver.get(f"http://127.0.0.1:{port}/compare?force=cheshire")
+        WebDriverWait(driver, PAGE_TIMEOUT_S).until(
+            lambda d: "Every topic" in d.find_element(By.TAG_NAME, "body").text
+        )
+        time.sleep(1.5)  # the chart and the tables paint
+        shot = tmp_path / "compare.png"
+        assert driver.save_screenshot(str(shot))
+        text = driver.find_element(By.TAG_NAME, "body").text
+        worst = driver.execute_script(LOWEST_CONTRAST_JS)
+        charts = driver.execute_script("return document.querySelectorAll('canvas, svg').length")
+        driver.get(f"http://127.0.0.1:{port}/?force=cheshire")
+        WebDriverWait(driver, PAGE_TIMEOUT_S).until(
+            lambda d: "Overview: Cheshire Constabulary" in d.find_element(By.TAG_NAME, "body").text
+        )
+        driver.set_window_size(390, 844)
+        driver.get(f"http://127.0.0.1:{port}/compare?force=cheshire")
+        WebDriverWait(driver, PAGE_TIMEOUT_S).until(
+            lambda d: "Every topic" in d.find_element(By.TAG_NAME, "body").text
+        )
+        time.sleep(1.5)
+        phone_width = driver.execute_script("return document.documentElement.scrollWidth")
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+    assert shot.stat().st_size > 20_000
+    assert "Compare forces" in text
+    assert "Cheshire Constabulary" in text  # the force picker (the tables draw on a canvas)
+    assert "on the Overview" in text  # the link to the best-evidenced force
+    assert "95% interval" in text
+    assert charts > 0
+    assert worst["ratio"] >= 4.5, worst
+    assert phone_width <= 390, f"the Compare page is {phone_width} px wide on a 390 px screen"
 
 
 # The lowest contrast of any visible text on the page: its ratio, colours and the text itself.
