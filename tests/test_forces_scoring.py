@@ -168,3 +168,20 @@ def test_each_force_sees_only_the_passages_about_it(tmp_path):
             ("north",),
             ("south",),
         ]
+
+
+def test_the_crawl_keeps_an_article_about_any_force_its_source_covers():
+    from crawler.relevance import RelevanceFilter
+
+    cfg = Config(forces=[NORTH, SOUTH], sources=SOURCES)
+    region = RelevanceFilter(cfg.source_forces("Region Times"))
+    north_only = RelevanceFilter(cfg.source_forces("North Post"))
+    south_text = ARTICLES["south"][1]
+    assert region.reason(south_text, None, "local_news") == "alias"
+    assert region.reason("Bob Hay said the budget was set.", None, "local_news") == "person"
+    assert region.reason("Police in Southby made an arrest.", None, "local_news") == (
+        "police_in_area"
+    )
+    # the North Post covers Northshire alone: a story about Southshire is not kept from it
+    assert north_only.reason(south_text, None, "local_news") is None
+    assert north_only.reason(ARTICLES["north"][1], None, "local_news") == "alias"
