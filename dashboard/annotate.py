@@ -91,11 +91,18 @@ def _add_form(ctx: context.PageContext, default_day: date) -> None:
             placeholder="PEEL report published",
         )
         who = _who("annotation_by")
+        every_force = ctx.filters.force is not None and st.checkbox(
+            "For every force",
+            key="annotation_every_force",
+            help=f"Off: the event belongs to {ctx.force_name} alone. On: it is drawn on every "
+            "force's charts (a national report, say).",
+        )
         submitted = st.form_submit_button("Add annotation", type="primary")
     if not submitted:
         return
+    force = None if every_force else ctx.filters.force
     write(
-        lambda: annotations.save_annotation(ctx.cfg, day, label, who, topic),
+        lambda: annotations.save_annotation(ctx.cfg, day, label, who, topic, force_id=force),
         f"Added “{' '.join(label.split())}” on {day:%d %b %Y}.",
     )
 

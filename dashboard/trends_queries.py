@@ -14,6 +14,7 @@ from dashboard.alerts_queries import has_table
 from dashboard.cache import cached, mem, mem_articles, named, numbered
 from dashboard.filters import Filters
 from dashboard.overview_queries import WEEK_DAYS
+from dashboard.snapshot import split
 from warehouse import annotations as warehouse_annotations
 from warehouse.connection import reader
 
@@ -194,7 +195,8 @@ def annotations(
 
     Args:
         db_path: the warehouse file.
-        version: the data version (the cache key; a page that adds one clears this cache).
+        version: the data version (the cache key; a page that adds one clears this cache); a
+            force's (`snapshot.scoped`): its annotations and those for every force.
         start: the first day.
         end: the last day.
         topics: annotations on these topics and those on every topic (empty: all).
@@ -206,7 +208,7 @@ def annotations(
     """
     with reader(db_path, published=True) as con:
         found = (
-            warehouse_annotations.list_annotations(con, start, end, topics)
+            warehouse_annotations.list_annotations(con, start, end, topics, split(version)[1])
             if has_table(con, "annotations")
             else []
         )

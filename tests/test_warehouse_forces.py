@@ -155,3 +155,26 @@ def test_the_nightly_digest_stage_writes_one_digest_per_force(six, tmp_path):
     assert set(counts["forces"]) == {f.id for f in cfg.forces}
     assert len(counts["files"]) == 2 * len(cfg.forces)  # HTML and Markdown each
     assert counts["stories"] == sum(c["stories"] for c in counts["forces"].values())
+
+
+def test_an_annotation_belongs_to_one_force_or_to_every_force(six, tmp_path):
+    from datetime import date
+
+    from warehouse.annotations import add_annotation, list_annotations
+
+    cfg = load_config(six.config, str(tmp_path / "w.duckdb"))
+    (tmp_path / "w.duckdb").write_bytes(six.db.read_bytes())
+    day = date(2026, 11, 2)
+    with writer(cfg) as con:
+        add_annotation(con, day, "Cheshire PEEL report published", "a@x.example", None,
+                       force_id="cheshire")  # fmt: skip
+        add_annotation(con, day, "National stop and search data", "a@x.example", None)
+        shown = {
+            force: [a.label for a in list_annotations(con, day, day, (), force)]
+            for force in ("cheshire", "norfolk", None)
+        }
+    assert shown == {
+        "cheshire": ["Cheshire PEEL report published", "National stop and search data"],
+        "norfolk": ["National stop and search data"],
+        None: ["Cheshire PEEL report published", "National stop and search data"],
+    }

@@ -116,6 +116,7 @@ def add_annotation(
     added_by: str,
     topic: str | None = None,
     now: datetime | None = None,
+    force_id: str | None = None,
 ) -> int:
     """Store an event annotation.
 
@@ -126,6 +127,7 @@ def add_annotation(
         added_by: who adds it (the signed-in e-mail, or a name typed on the form).
         topic: a topic id, or None for every topic.
         now: `added_at` (default: now, UTC).
+        force_id: the force it belongs to, or None for every force.
 
     Returns:
         The annotation's id.
@@ -138,9 +140,9 @@ def add_annotation(
     who = _who(added_by)
     (new_id,) = one_row(
         con,
-        "INSERT INTO annotations (day, topic, label, added_by, added_at) "
-        "VALUES (?, ?, ?, ?, ?) RETURNING id",
-        [day, topic, text, who, when],
+        "INSERT INTO annotations (day, topic, label, added_by, added_at, force_id) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        [day, topic, text, who, when, force_id],
     )
     logger.info("annotation %s added by %s: %s %s", new_id, who, day, text)
     return int(new_id)
@@ -151,6 +153,7 @@ def list_annotations(
     start: date | None = None,
     end: date | None = None,
     topics: tuple[str, ...] | list[str] = (),
+    force_id: str | None = None,
 ) -> list[Annotation]:
     """The annotations of a range of days, oldest first.
 
@@ -159,6 +162,7 @@ def list_annotations(
         start: the first day (default: no limit).
         end: the last day (default: no limit).
         topics: keep annotations on these topics and those on every topic (empty: all).
+        force_id: keep this force's annotations and those for every force (None: all).
 
     Returns:
         The annotations, by day then id.
@@ -169,8 +173,9 @@ def list_annotations(
         "AND day <= coalesce($end, DATE '9999-12-31') "
         "AND (len($topics::VARCHAR[]) = 0 OR topic IS NULL "
         "     OR list_contains($topics::VARCHAR[], topic)) "
+        "AND ($force IS NULL OR force_id IS NULL OR force_id = $force) "
         "ORDER BY day, id",
-        {"start": start, "end": end, "topics": list(topics)},
+        {"start": start, "end": end, "topics": list(topics), "force": force_id},
     ).fetchall()
     return [Annotation(*row) for row in rows]
 
@@ -251,6 +256,7 @@ def save_annotation(
     added_by: str,
     topic: str | None = None,
     now: datetime | None = None,
+    force_id: str | None = None,
 ) -> int:
     """`add_annotation` on a writer session of its own (the snapshot is published again).
 
@@ -261,7 +267,7 @@ def save_annotation(
     check_annotation(day, label, topic)
     _who(added_by)
     with writer(cfg, publish=has_snapshot(cfg.db_path)) as con:
-        return add_annotation(con, day, label, added_by, topic, now)
+        return add_annotation(con, day, label, added_by, topic, now, force_id)
 
 
 def remove_annotation(cfg: Config, annotation_id: int) -> None:
