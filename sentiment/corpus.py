@@ -31,13 +31,16 @@ FORCE_ALIASES = {
     "e": ["Harbourne Constabulary", "Harbourne Police"],
     "f": ["Thornbury Vale Constabulary", "Thornbury Vale Police"],
     "g": ["Marlow Bridge Police", "Marlow Bridge Constabulary"],
+    "h": ["Corrandale Constabulary", "Corrandale Police"],
 }
 STANCE_LABELS = STANCES
 # Settings written to add training data at the topic boundaries the model confused; their
 # passages always go to train, so dev and test stay the sets earlier figures were measured on.
 # Settings `f` and `g` were written in the shapes real coverage has (headlines, reported
-# findings, hedges, rebuttals, statistics): train only, for the same reason.
-TRAIN_ONLY = frozenset({"e", "f", "g"})
+# findings, hedges, rebuttals, statistics): train only, for the same reason. Setting `h` adds
+# the positive stance real coverage carries (rebuttals, good news, praise, thanks) and criticism
+# phrased to read like praise (conditionals, "must improve", "not one of"): train only too.
+TRAIN_ONLY = frozenset({"e", "f", "g", "h"})
 
 
 class CorpusError(PcmError):
