@@ -4,8 +4,9 @@ by day (rolling 7-day net score of passages, split by voice or source kind), wit
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +27,9 @@ from dashboard import (
 logger = logging.getLogger(__name__)
 
 DEFAULT_TOPICS = 4  # without a topic filter, compare the busiest few topics
+WEEKLY_PX = 420  # the weekly chart's height in pixels (see `_weekly`)
+WEEKLY_CHART = "weekly_chart"  # the weekly chart's key: its selection state
+_OPEN_WEEK = "_trends_open_week"  # set by a click on the chart: open that week's stories
 # The two grains: stories by week (the default: the unit of evidence, as the Overview uses),
 # or passages day by day for a closer look, split by voice or source kind.
 GRAINS = {
@@ -157,16 +161,17 @@ def _weekly(ctx, f, topics: list[str]) -> None:
         _level(ctx, topics[0])
     df = df.assign(label=df["topic"].map(widgets.topic_label))
     chart = charts.weekly_share_chart(df, topic_briefing.CHART_TITLE, marks)
-    event = st.altair_chart(
+    st.altair_chart(
         chart,
         width="stretch",
-        on_select="rerun",
+        height=WEEKLY_PX,  # the whole chart: plot, title, axes and legend
+        on_select=_open_week,
         selection_mode=charts.WEEK_PICK,
-        key="weekly_chart",
+        key=WEEKLY_CHART,
     )
-    picked = week_link(event, f)
-    if picked:
-        st.switch_page("dashboard/stories.py", query_params=picked)
+    topic = st.session_state.pop(_OPEN_WEEK, None)
+    if topic:  # the filters already hold the week and the topic (`_open_week`)
+        st.switch_page("dashboard/stories.py", query_params={filters.KEY_TOPICS: [topic]})
     table = df[df["stories"] > 0].drop(columns=["segment", "label"])
     with st.expander("The numbers behind the chart"):
         st.dataframe(table, hide_index=True, width="stretch")
@@ -215,23 +220,53 @@ def _level(ctx, topic: str) -> None:
     st.caption(widgets.escape(" ".join(found.lines)))
 
 
-def week_link(event, f) -> dict | None:
-    """The Stories page's link parameters for the point a reader clicked on the weekly chart:
-    its topic and its week (Monday to Sunday), the other filters kept; None for no click.
+def picked_week(event) -> tuple[str, date] | None:
+    """(topic, Monday) of the point a reader clicked on the weekly chart; None for no click.
 
     Args:
-        event: what `st.altair_chart(..., on_select="rerun")` returned.
-        f: this page's filters.
+        event: the chart's selection state (`st.session_state[WEEKLY_CHART]`, or what
+            `st.altair_chart(..., on_select=...)` returned).
     """
-    picks = (getattr(event, "selection", None) or {}).get(charts.WEEK_PICK) or []
+    selection = getattr(event, "selection", None)
+    if selection is None and isinstance(event, Mapping):
+        selection = event.get("selection")
+    picks = (selection or {}).get(charts.WEEK_PICK) or []
     pick = next((p for p in picks if p.get("topic") and p.get("week") is not None), None)
     if pick is None:
         return None
     week = pd.to_datetime(
         pick["week"], unit="ms" if isinstance(pick["week"], int | float) else None
     )
-    start = week.date()
-    return filters.link_params(f, topic=pick["topic"], start=start, end=start + timedelta(days=6))
+    return pick["topic"], week.date()
+
+
+def week_link(event, f) -> dict | None:
+    """The Stories page's link parameters for the point a reader clicked on the weekly chart:
+    its topic and its week (Monday to Sunday), the other filters kept; None for no click.
+
+    Args:
+        event: the chart's selection state.
+        f: this page's filters.
+    """
+    picked = picked_week(event)
+    if picked is None:
+        return None
+    topic, start = picked
+    return filters.link_params(f, topic=topic, start=start, end=start + timedelta(days=6))
+
+
+def _open_week() -> None:
+    """The weekly chart's selection callback: a click on a point puts its week (Monday to
+    Sunday) and topic into the shared filters, and the page then opens the Stories page with
+    them. The filters are set here, before the widgets are drawn, because Streamlit refuses
+    `st.switch_page(query_params=...)` for parameters bound to a widget (the dates)."""
+    picked = picked_week(st.session_state.get(WEEKLY_CHART))
+    if picked is None:
+        return
+    topic, start = picked
+    st.session_state[filters.KEY_DATES] = (start, start + timedelta(days=6))
+    st.session_state[filters.KEY_TOPICS] = [topic]
+    st.session_state[_OPEN_WEEK] = topic
 
 
 def _plain(df, split: str):

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import duckdb
 
+from core.forces import Force
 from core.vocabulary import TOPICS
 from demo import synthetic_forces
 from demo.known_stories import MODEL_VERSION, KnownStories, add_known_stories, noon_utc
 from demo.synthetic_forces import add_forces
 from warehouse import materialized
+from warehouse.forces import sync as sync_forces
 from warehouse.migrate import migrate
 
 logger = logging.getLogger(__name__)
@@ -426,8 +428,12 @@ def build_fixture(
             con, passages, end_day=end_day, topics=tuple(t for t in TOPICS if t != "road_safety")
         )
         known = add_known_stories(con, end_day)
+        chosen = synthetic_forces.forces(forces)
         if forces > 1:
-            add_forces(con, synthetic_forces.forces(forces))
+            add_forces(con, chosen)
+        # the forces table as the config's first writer would leave it, so that writer finds
+        # nothing to change and the dashboard's table stays current
+        sync_forces(con, [Force(id=fid, name=name) for fid, name in chosen])
         if materialize:
             materialized.refresh(con)
         con.execute("CHECKPOINT")

@@ -1,13 +1,17 @@
-"""The served dashboard in a real headless Chromium (Debian's, via chromedriver): a screenshot."""
+"""The served dashboard in a real headless Chromium (Debian's, via chromedriver): a screenshot,
+the phone width, AA contrast, and a click on the Trends page's weekly chart."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -191,6 +195,123 @@ def test_compare_page_fits_a_phone_and_reads_at_aa_contrast(served_six, tmp_path
     assert charts > 0
     assert worst["ratio"] >= 4.5, worst
     assert phone_width <= 390, f"the Compare page is {phone_width} px wide on a 390 px screen"
+
+
+class DashboardRaised(AssertionError):
+    """The page shows Streamlit's error box: the script raised (details in the server log)."""
+
+
+def test_weekly_chart_point_opens_that_weeks_stories(served, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    port, server = served
+    driver = _chromium(tmp_path)
+    try:
+        _wait_healthy(port, server)
+        driver.get(f"http://127.0.0.1:{port}/trends")
+        point = _steady_point(driver)
+        spread = driver.execute_script(WEEK_SPREAD_JS)
+        ActionChains(driver).move_to_element(point["el"]).click().perform()
+        WebDriverWait(driver, PAGE_TIMEOUT_S).until(
+            lambda d: "/stories" in d.current_url or d.execute_script(PAGE_ERROR_JS)
+        )
+        if driver.execute_script(PAGE_ERROR_JS):
+            raise DashboardRaised(f"the click on {point['topic']}: {_exception(server)}")
+        start = datetime.fromtimestamp(point["week"] / 1000, UTC).date()
+        end = start + timedelta(days=6)
+        name = topic_name(point["topic"])
+        wanted = f"{start:%d %b %Y} – {end:%d %b %Y}; topics: {name}"
+        WebDriverWait(driver, PAGE_TIMEOUT_S).until(
+            lambda d: (
+                re.search(STORY_COUNT, d.find_element(By.TAG_NAME, "body").text)
+                and wanted in d.find_element(By.TAG_NAME, "body").text
+                and "from=" not in d.current_url
+            )
+        )
+        url = urllib.parse.urlsplit(driver.current_url)
+        text = driver.find_element(By.TAG_NAME, "body").text
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+    # the plot has room: points of different shares are drawn at different heights (Streamlit
+    # once squeezed the four-topic chart into its title, legend and axes, every point on a line)
+    assert spread > 100, f"the weekly chart's points span {spread:.0f} px from top to bottom"
+    query = urllib.parse.parse_qs(url.query)
+    assert url.path.endswith("/stories"), url
+    assert query.get("topic") == [point["topic"]], query
+    assert query.get("dates") == [start.isoformat(), end.isoformat()], query
+    assert "Stories" in text
+    shown = int(re.search(STORY_COUNT, text).group(1).replace(",", ""))
+    assert shown >= 1, text
+
+
+def _steady_point(driver) -> dict:
+    """The weekly chart's point with the most stories whose centre no other mark covers,
+    once the chart has stopped moving (Vega draws, then fits the column's width)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    last = {}
+
+    def settled(d):
+        found = d.execute_script(WEEK_POINT_JS)
+        if not found:
+            return False
+        where = (found["topic"], found["week"], round(found["x"]), round(found["y"]))
+        if last.get("where") == where:
+            return found
+        last["where"] = where
+        return False
+
+    return WebDriverWait(driver, PAGE_TIMEOUT_S, poll_frequency=0.4).until(settled)
+
+
+def _exception(server: subprocess.Popen) -> str:
+    """The server's last exception line (the page shows none: showErrorDetails is off)."""
+    server.terminate()
+    try:
+        out = server.communicate(timeout=15)[0] or ""
+    except subprocess.TimeoutExpired:
+        server.kill()
+        out = server.communicate()[0] or ""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)  # Rich's colours
+    lines = [line for line in plain.splitlines() if "Exception" in line or "Error" in line]
+    return lines[-1].strip() if lines else "see the server log"
+
+
+# The weekly chart's points are SVG paths that Vega binds to their scene items (`__data__`,
+# whose `datum` is the chart's row: topic id, week in ms since 1970, stories). The one with
+# the most stories among those on top at their centre; null before the chart is drawn.
+WEEK_POINT_JS = r"""
+const chart = document.querySelector('.vega-embed');
+if (!chart) return null;
+chart.scrollIntoView({block: 'center'});
+let best = null;
+for (const p of chart.querySelectorAll('svg .mark-symbol.role-mark path')) {
+  const d = p.__data__ && p.__data__.datum;
+  if (!d || !d.topic || typeof d.week !== 'number' || !(d.stories > 0)) continue;
+  const r = p.getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  if (document.elementFromPoint(x, y) !== p) continue;  // under another mark
+  if (!best || d.stories > best.stories)
+    best = {el: p, topic: d.topic, week: d.week, stories: d.stories, x: x, y: y};
+}
+return best;
+"""
+# How far apart, top to bottom, the weekly chart's points are drawn (px).
+WEEK_SPREAD_JS = r"""
+const ys = [...document.querySelectorAll('.vega-embed svg .mark-symbol.role-mark path')]
+  .map(p => { const r = p.getBoundingClientRect(); return r.top + r.height / 2; });
+return ys.length ? Math.max(...ys) - Math.min(...ys) : 0;
+"""
+# The Stories page's count above its table: "12 stories · 09 Nov 2026 – 15 Nov 2026; ...".
+STORY_COUNT = r"(\d[\d,]*) stories(?: \(the first \d+\))? · "
+# Streamlit's error box (redacted: showErrorDetails is "none").
+PAGE_ERROR_JS = r"""
+return !!document.querySelector('[data-testid="stException"]')
+  || document.body.textContent.includes('This app has encountered an error');
+"""
 
 
 # The lowest contrast of any visible text on the page: its ratio, colours and the text itself.
