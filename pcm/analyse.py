@@ -8,8 +8,10 @@ import re
 from core.vocabulary import TOPICS
 from passages.article_voice import split_title
 from passages.force_target import FORCE as FORCE_TARGET
+from passages.force_target import NONE as NONE_TARGET
 from passages.force_target import ForceTargeter
 from passages.segment import segment_article
+from pcm.force_attribution import ForceSet
 from sentiment.confidence_model import ConfidenceModel, load_model
 from warehouse.article_stance import article_stances
 
@@ -90,7 +92,7 @@ def analyse_document(
         headlines=[headline and s.paragraph == 0 for s in segments],
     )
     tally = _Tally()
-    passages = _passages(segments, results, _targeter(cfg), headline, tally)
+    passages = _passages(segments, results, _targeter(cfg, segments), headline, tally)
     return {
         "title": title if title is not None else found_title,
         "model": {"name": model.name, "version": model.version},
@@ -112,8 +114,22 @@ def _titled_text(document: str | bytes) -> tuple[str | None, str, bool]:
     return found_title, text, headline
 
 
-def _targeter(cfg) -> ForceTargeter:
-    """Who each passage is about: the configured force (name, aliases, area), or none."""
+class _NotAboutTheForce:
+    """The targeter of a document that does not concern the force read for: every passage's
+    target is `none`, as the warehouse's scoring reads an article its forces do not name."""
+
+    def target(self, text: str, has_topics: bool, previous: str | None = None) -> str:
+        return NONE_TARGET
+
+
+def _targeter(cfg, segments=()) -> ForceTargeter | _NotAboutTheForce:
+    """Who each passage is about: the configured force (name, aliases, area), or none. With
+    several forces in the config, a document that does not name the force read for
+    (`pcm.force_attribution.ForceSet.concerned`) is about none of its passages."""
+    if cfg is not None and len(cfg.forces) > 1:
+        readers = ForceSet(cfg.forces).concerned([s.text for s in segments], None)
+        if cfg.force.id not in {r.id for r in readers}:
+            return _NotAboutTheForce()
     return ForceTargeter(
         cfg.force.name if cfg is not None else None,
         cfg.force.aliases if cfg is not None else (),

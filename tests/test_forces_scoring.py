@@ -185,3 +185,41 @@ def test_the_crawl_keeps_an_article_about_any_force_its_source_covers():
     # the North Post covers Northshire alone: a story about Southshire is not kept from it
     assert north_only.reason(south_text, None, "local_news") is None
     assert north_only.reason(ARTICLES["north"][1], None, "local_news") == "alias"
+
+
+def test_analyse_names_an_unknown_force_before_loading_the_model(tmp_path, capsys):
+    from pcm.cli import main
+
+    config = tmp_path / "two.yaml"
+    config.write_text(
+        "forces:\n  - {id: north, name: Northshire Police}\n  - {id: south, name: South Police}\n",
+        encoding="utf-8",
+    )
+    doc = tmp_path / "a.txt"
+    doc.write_text("Northshire Police praised\n\nOfficers were praised.\n", encoding="utf-8")
+    assert main(["analyse", str(doc), "--config", str(config), "--force", "east"]) == 1
+    err = capsys.readouterr().err
+    assert "no force with id 'east' in the config; configured: north, south" in err
+
+
+@pytest.mark.slow
+def test_analyse_reads_a_document_for_the_force_asked(tmp_path, capsys):
+    import json
+
+    from pcm.cli import main
+
+    config = tmp_path / "two.yaml"
+    config.write_text(
+        "forces:\n  - {id: north, name: Northshire Police}\n"
+        "  - {id: south, name: Southshire Constabulary}\n",
+        encoding="utf-8",
+    )
+    doc = tmp_path / "a.txt"
+    doc.write_text(ARTICLES["south"][1], encoding="utf-8")
+
+    def targets(*force: str) -> set[str]:
+        assert main(["analyse", str(doc), "--config", str(config), "--json", *force]) == 0
+        return {p["target"] for p in json.loads(capsys.readouterr().out)["passages"]}
+
+    assert "force" in targets("--force", "south")
+    assert "force" not in targets()  # the default force, Northshire, is not what it is about
