@@ -347,11 +347,11 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _one_list_of_forces(self) -> Config:
-        if self.force is None and not self.forces:
-            raise ValueError("name the force watched: a 'force' section, or 'forces' (a list)")
         if self.force is not None and self.forces and self.forces[0] != self.force:
             raise ValueError("give either 'force' or 'forces', not both")
         if not self.forces:
+            if self.force is None:
+                raise ValueError("name the force watched: a 'force' section, or 'forces' (a list)")
             self.forces = [self.force]
         self.force = self.forces[0]
         ids = [f.id for f in self.forces]

@@ -22,6 +22,7 @@ from core.vocabulary import Voice
 logger = logging.getLogger(__name__)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+_ID_OR_UNSET = r"^(?:[a-z0-9][a-z0-9-]{0,39})?$"  # "" (unset): made from the name
 # Words of a force's name that say it is a police force, dropped when its id is made from it.
 _POLICE_WORDS = re.compile(r"\b(?:police(?: service)?|constabulary|of|the)\b", re.IGNORECASE)
 
@@ -49,7 +50,7 @@ def force_id(name: str) -> str:
 
 
 class Force(Strict):
-    id: str | None = Field(None, pattern=ID_PATTERN)
+    id: str = Field("", pattern=_ID_OR_UNSET)
     name: str = Field(min_length=2)
     aliases: list[str] = []
     # Place names: "police" near one of these counts as a mention of the force.
@@ -58,7 +59,7 @@ class Force(Strict):
 
     @model_validator(mode="after")
     def _default_id(self) -> Force:
-        if self.id is None:
+        if not self.id:
             self.id = force_id(self.name)
         return self
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from warehouse.writing import transaction
+from warehouse.writing import one_row, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def sync(con: duckdb.DuckDBPyConnection, forces: Sequence) -> bool:
     """
     wanted = [(f.id, f.name, i) for i, f in enumerate(forces)]
     have = con.execute("SELECT id, name, position FROM forces ORDER BY position").fetchall()
-    legacy = con.execute("SELECT count(*) FROM alerts WHERE force_id IS NULL").fetchone()[0]
+    legacy = one_row(con, "SELECT count(*) FROM alerts WHERE force_id IS NULL")[0]
     if have == wanted and not legacy:
         return False
     with transaction(con):
