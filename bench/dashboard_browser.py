@@ -49,8 +49,6 @@ sys.path.insert(0, str(REPO))
 
 logger = logging.getLogger("bench.dashboard_browser")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 START_TIMEOUT_S = 300  # the server's start, up to its health check answering
 WAIT_TIMEOUT_S = 300  # any one page or action
 FILTER_TOPIC = "stop_and_search"  # the topic picked in the Trends page's sidebar
@@ -138,25 +136,9 @@ class Browser:
     """Headless Chromium that times page loads and actions with an in-page watcher."""
 
     def __init__(self, profile: Path, server_log: Path):
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
+        from demo.browser import chromium
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for flag in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            "--window-size=1440,1000",
-            f"--user-data-dir={profile}",
-        ):
-            options.add_argument(flag)
-        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        self.driver = chromium(profile)
         self.server_log = server_log
         self._gen = 0
 
@@ -441,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     """Build or reuse the warehouse, then time the dashboard in Chromium --repeat times."""
     args = _parse(argv)
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    from demo.browser import available as browser_available
+
+    if not browser_available():
         raise SystemExit(
             "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
         )

@@ -17,17 +17,16 @@ from pathlib import Path
 import pytest
 
 from core.vocabulary import TOPICS, topic_name
+from demo import browser
 from demo.synthetic import build_fixture
 from pcm.commands import dashboard
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 START_TIMEOUT_S = 60
 PAGE_TIMEOUT_S = 60
 
 pytestmark = pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+    not browser.available(),
     reason="Debian's chromium and chromium-driver are not installed "
     "(apt-get install chromium chromium-driver; .ci/run does it)",
 )
@@ -88,25 +87,7 @@ def _serve(fx):
 
 def _chromium(tmp_path):
     """Headless Chromium at 1440 x 1000 with a private profile under `tmp_path`."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        "--window-size=1440,1000",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    return browser.chromium(tmp_path / "chromium-profile")
 
 
 def test_served_overview_renders_in_chromium(served, tmp_path):
