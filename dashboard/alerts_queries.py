@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard.cache import DISPLAY_TZ, cached
 from dashboard.snapshot import split
 from warehouse.connection import reader
+from warehouse.forces import DEFAULT_FORCE_SQL
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +64,7 @@ def _sql(migrated: bool, force: bool = False) -> str:
     """The query for a warehouse with (or without) migration 007's columns; `force`: one
     force's alerts only ($force; a warehouse with several forces has migration 008)."""
     # alerts raised before forces were recorded (force_id NULL) are the default force's
-    force_cond = (
-        "\n      AND coalesce(force_id, (SELECT id FROM forces ORDER BY position LIMIT 1)) = $force"
-        if force
-        else ""
-    )
+    force_cond = f"\n      AND coalesce(force_id, {DEFAULT_FORCE_SQL}) = $force" if force else ""
     if migrated:
         new = ", ".join(f"a.{c}" for c in _NEW_COLUMNS)
         ack = "k.acknowledged_by, k.acknowledged_at, k.note AS ack_note"

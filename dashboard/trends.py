@@ -240,21 +240,6 @@ def picked_week(event) -> tuple[str, date] | None:
     return pick["topic"], week.date()
 
 
-def week_link(event, f) -> dict | None:
-    """The Stories page's link parameters for the point a reader clicked on the weekly chart:
-    its topic and its week (Monday to Sunday), the other filters kept; None for no click.
-
-    Args:
-        event: the chart's selection state.
-        f: this page's filters.
-    """
-    picked = picked_week(event)
-    if picked is None:
-        return None
-    topic, start = picked
-    return filters.link_params(f, topic=topic, start=start, end=start + timedelta(days=6))
-
-
 def _open_week() -> None:
     """The weekly chart's selection callback: a click on a point puts its week (Monday to
     Sunday) and topic into the shared filters, and the page then opens the Stories page with

@@ -17,10 +17,10 @@ force configured every article concerns it, as before forces were many.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from crawler.relevance import RelevanceFilter
 from passages.force_target import ForceTargeter
 
 logger = logging.getLogger(__name__)
@@ -37,19 +37,18 @@ class ForceReader:
         self.targeter = ForceTargeter(force.name, force.aliases, force.area)
         self.people = list(force.people)
         self.names: list[str] = force.names
-        named = [p.name for p in self.people if p.role in ("force", "pcc")]
-        named += [a for p in self.people if p.role in ("force", "pcc") for a in p.aliases]
-        named = sorted({n.strip() for n in named if n.strip()}, key=len, reverse=True)
-        self._people = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, named)) + r")(?!\w)")
-            if named
-            else None
-        )
+        # the crawl's test of a mention, for its officers and commissioner named in the text
+        self._relevance = RelevanceFilter(force)
 
     def mentioned(self, texts: Iterable[str]) -> bool:
-        """True when any of the texts names the force, a place's police, or its people."""
+        """True when any of the texts names the force (its name or an alias, "police" right
+        after one of its places: `ForceTargeter.names_own`) or one of its officers or its
+        commissioner. Stricter than the crawl's relevance: a place and "police" anywhere in the
+        text do not count, so a story about a neighbour that names a town here stays theirs."""
         for text in texts:
-            if self.targeter.names_own(text) or (self._people and self._people.search(text)):
+            if self.targeter.names_own(text):
+                return True
+            if self._relevance.reason(text, None, "local_news") in ("alias", "person"):
                 return True
         return False
 
@@ -112,6 +111,7 @@ def read_forces(
     stored: Mapping[int, tuple[str | None, list[tuple]]],
     sources: Mapping[int, str],
     attribute,
+    default_voices: Mapping[int, tuple[str, str | None]] | None = None,
 ) -> dict[int, list[ForceReading]]:
     """Each chunk passage's reading by every force its article concerns.
 
@@ -125,6 +125,8 @@ def read_forces(
         sources: {article id: source name}.
         attribute: `pcm.scoring.attribute_stored`, called with one article, a force's people
             and names.
+        default_voices: the default force's voices of these articles when the caller has
+            them already (`attribute_stored` with its people): not attributed a second time.
 
     Returns:
         {passage id: [(force id, target, voice, speaker), ...]}; a passage whose article
@@ -143,11 +145,12 @@ def read_forces(
             texts = [row[2] for row in kind_passages[1] if row[2]] or texts
         for reader in forces.concerned(texts, sources.get(article)):
             targets = reader.targets(passages)
-            voices = (
-                attribute({article: kind_passages}, reader.people, reader.names)
-                if kind_passages
-                else {}
-            )
+            if reader is forces.default and default_voices is not None:
+                voices = default_voices
+            elif kind_passages:
+                voices = attribute({article: kind_passages}, reader.people, reader.names)
+            else:
+                voices = {}
             for pid, *_ in passages:
                 voice, speaker = voices.get(pid, (None, None))
                 out[pid].append((reader.id, targets[pid], voice, speaker))

@@ -201,7 +201,9 @@ class ChunkScorer:
         """
         voices = attribute_stored(stored, self.people, self.aliases)
         readings = (
-            read_forces(self.forces, chunk, results, where, stored, sources or {}, attribute_stored)
+            read_forces(
+                self.forces, chunk, results, where, stored, sources or {}, attribute_stored, voices
+            )
             if where is not None
             else {}
         )

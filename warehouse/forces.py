@@ -51,11 +51,6 @@ def sync(con: duckdb.DuckDBPyConnection, forces: Sequence) -> bool:
     return True
 
 
-def names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """{force id: name} of the warehouse's forces, default first."""
-    return dict(con.execute("SELECT id, name FROM forces ORDER BY position").fetchall())
-
-
 def default_force_id(con: duckdb.DuckDBPyConnection) -> str | None:
     """The default force's id (position 0), or None before any writer named the forces."""
     row = con.execute(f"SELECT {DEFAULT_FORCE_SQL}").fetchone()

@@ -53,19 +53,15 @@ scoped_passages AS (
 ),
 story_periods AS (
     SELECT p.period, s.*,
-           CASE p.period
-               WHEN 'week' THEN CAST(date_trunc('week', s.day) AS DATE)
-               WHEN 'month' THEN CAST(date_trunc('month', s.day) AS DATE)
-           END AS starts
+           CASE WHEN p.period <> 'all' THEN CAST(date_trunc(p.period, s.day) AS DATE)
+           END AS starts  -- the week's Monday, the month's 1st; NULL for 'all'
     FROM story_stances AS s
     CROSS JOIN periods AS p
 ),
 passage_periods AS (
     SELECT p.period, s.*,
-           CASE p.period
-               WHEN 'week' THEN CAST(date_trunc('week', s.day) AS DATE)
-               WHEN 'month' THEN CAST(date_trunc('month', s.day) AS DATE)
-           END AS starts
+           CASE WHEN p.period <> 'all' THEN CAST(date_trunc(p.period, s.day) AS DATE)
+           END AS starts  -- the week's Monday, the month's 1st; NULL for 'all'
     FROM scoped_passages AS s
     CROSS JOIN periods AS p
 ),
