@@ -24,7 +24,6 @@ import argparse
 import json
 import logging
 import os
-import platform
 import random
 import resource
 import sys
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 
 from sentiment.corpus import read_corpus
-from sentiment.runtime import has_bf16_matrix_units
+from sentiment.runtime import cpu_description, has_bf16_matrix_units
 
 SEED = 7
 
@@ -51,16 +50,6 @@ def make_document(paragraphs: int, seed: int = SEED) -> str:
         k = 1 if rng.random() < 0.7 else 2
         out.append(" ".join(rng.choice(texts) for _ in range(k)))
     return "\n\n".join(out)
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def bench_analyse(document: str, runtime: str, cache_dir: str) -> dict:
@@ -151,7 +140,7 @@ def main() -> int:
         "speedup_first_run": round(first["paragraphs_per_s"] / naive["paragraphs_per_s"], 2),
         "peak_rss_mb_analyse": round(peak_mb),
         "machine": {
-            "cpu": _cpu_name(),
+            "cpu": cpu_description(),
             "cores": os.cpu_count(),
             "torch_threads": torch.get_num_threads(),
             "torch": torch.__version__,
@@ -185,7 +174,7 @@ def main() -> int:
         )
         m = report["machine"]
         print(
-            f"machine: {m['cpu']} ({'with' if m['amx'] else 'no'} AMX), {m['cores']} cores, "
+            f"machine: {m['cpu']}, {m['cores']} cores, "
             f"torch {m['torch']} with {m['torch_threads']} threads, load average "
             f"{m['load_average']} (shared)"
         )

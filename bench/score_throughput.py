@@ -43,7 +43,7 @@ from pcm.ray_scoring import LOAD_ROWS, ray_cluster, score_with_ray
 from pcm.scoring import score_pending
 from sentiment.confidence_model import NUM_THREADS, load_model
 from sentiment.corpus import read_corpus
-from sentiment.runtime import has_bf16_matrix_units
+from sentiment.runtime import cpu_description, has_bf16_matrix_units
 from warehouse.articles import ArticleRecord, PassageRecord, store_article
 from warehouse.connection import writer
 from warehouse.scores import register_model, store_scores
@@ -159,13 +159,6 @@ def measure_storage(work: Path, passages: int) -> dict:
     }
 
 
-def _cpu_name() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
-
-
 def _print(report: dict) -> None:
     for r in report["runs"]:
         print(
@@ -184,7 +177,7 @@ def _print(report: dict) -> None:
             f"{st['bytes_per_passage_scored']} once scored"
         )
     print(
-        f"machine: {m['cpu']} ({'with' if m['amx'] else 'no'} AMX), {m['cores']} cores, model "
+        f"machine: {m['cpu']}, {m['cores']} cores, model "
         f"runtime {m['runtime']} with {m['model_threads']} threads, load average "
         f"{m['load_average_before']} before and {m['load_average_after']} after (shared)"
     )
@@ -241,7 +234,7 @@ def main() -> int:
         "runs": runs,
         "ray_start_s": round(ray_start, 1),
         "machine": {
-            "cpu": _cpu_name(),
+            "cpu": cpu_description(),
             "cores": os.cpu_count(),
             "amx": has_bf16_matrix_units(),
             "runtime": model.runtime,

@@ -77,15 +77,29 @@ FINDING = re.compile(
     ),
     re.IGNORECASE,
 )
+_DOCUMENT_VERB = (
+    r"(?:found|finds|said|says|showed|shows|concluded|concludes|identified|highlighted|"
+    r"highlights|rated|graded|praised|criticised|revealed|reveals|warned|warns|noted|notes|"
+    r"described|recommended|recommends|calls? on|called on|calls? for|called for|urged|urges|"
+    r"acknowledged|acknowledges|recognised|recognises)"
+)
+# "It also shows that …", "Whilst it acknowledges …": the document of the sentence before
+# goes on speaking (only right after a passage the rules gave to the inspectorate).
+DOCUMENT_GOES_ON = re.compile(
+    r"^(?:(?:whilst|while|although|but|and|however,?)\s+)?(?:it|the report|the review|"
+    r"the study|the inspection)\s+(?:also\s+|further\s+)?" + _DOCUMENT_VERB + r"\b",
+    re.IGNORECASE,
+)
 # "a damning report has found", "the inspection report said": a document's findings, the
 # inspectorate's only in an article that names an inspectorate or a watchdog.
 DOCUMENT_FINDING = re.compile(
-    r"\b(?:the|a|an|its|this|their)\s+(?:\w+\s+){0,2}?(?:report|inspection|review|"
-    r"findings|peel assessment|peel|study|survey|research)\b(?:\s+\w+){0,3}?\s+"
-    r"(?:(?:has|have|also)\s+)?"
-    r"(?:found|finds|said|says|showed|shows|concluded|concludes|identified|highlighted|rated|graded|"
-    r"praised|criticised|revealed|reveals|warned|warns|noted|notes|described|recommended|"
-    r"calls? on|called on)\b"
+    r"\b(?:the|a|an|its|this|their)\s+(?:[\w’']+\s+){0,10}?(?:report|inspection|review|"
+    r"findings|peel assessment|peel|study|survey|research)\b(?:\s+\w+){0,8}?\s+"
+    r"(?:(?:has|have|also)\s+)?" + _DOCUMENT_VERB + r"\b"
+    # "… recognised in a national report"
+    r"|\b(?:recognised|recognized|praised|criticised|highlighted|singled out|named|told)\b"
+    r"[^.;:]{0,60}?\bin\s+(?:an?|the|its)\s+(?:[\w’']+\s+){0,2}?(?:report|inspection|"
+    r"review)\b"
     # "… identified as failing by an official report", "…, according to a major review"
     r"|\b(?:identified|rated|graded|judged|found|criticised|praised|branded)\b"
     r"[^.;:]{0,90}?\bby\s+(?:an?|the)\s+(?:\w+\s+){0,2}?(?:report|inspection|review)\b"
@@ -170,7 +184,7 @@ def refine_voices(segments: list, source_kind: str | None = None, headline: bool
     if letters and publisher is None:
         publisher = "public"  # a reader's letter is the reader's voice throughout
     watchdog = any(WATCHDOG.search(seg.text) for seg in segments)
-    out = []
+    out: list = []
     for seg in segments:
         voice, speaker = seg.voice, seg.speaker
         if letters and seg.paragraph == 0:
@@ -178,7 +192,11 @@ def refine_voices(segments: list, source_kind: str | None = None, headline: bool
         elif headline and seg.paragraph == 0:
             voice = headline_voice(seg.text, voice, watchdog)
             speaker = speaker if voice == seg.voice else None
-        elif voice == MEDIA and reports_finding(seg.text, watchdog):
+        elif voice == MEDIA and (
+            reports_finding(seg.text, watchdog)
+            # "It also shows …" right after the inspectorate's passage: its document goes on
+            or (out and out[-1].voice == INSPECTORATE and DOCUMENT_GOES_ON.search(seg.text))
+        ):
             voice = INSPECTORATE
         elif (
             voice == "force"

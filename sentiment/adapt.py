@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
 from core.vocabulary import TOPICS
 from sentiment.confidence_model import (
@@ -31,6 +31,7 @@ from sentiment.confidence_model import (
 )
 from sentiment.corpus import DATA_DIR, Passage, load_split, read_corpus
 from sentiment.encoder import load_encoder
+from sentiment.heads import save_heads
 from sentiment.lora import load_update, save, wrap
 from sentiment.newsmtsc import TRAIN_FILE
 from sentiment.newsmtsc import train_path as newsmtsc_train_path
@@ -108,10 +109,7 @@ def adapt_model(
     )
     trainer, history = _train_update(inputs, out, s, train_settings, say)
     save(trainer.top, out)
-    save_file(
-        {k: v.detach().float().contiguous() for k, v in trainer.heads.state_dict().items()},
-        str(out / HEADS_FILE),
-    )
+    save_heads(trainer.heads, out / HEADS_FILE)
     report = {
         "settings": {**s.__dict__, "real_weight": REAL_WEIGHT},
         "data": inputs.report(newsmtsc_dir),

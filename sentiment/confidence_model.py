@@ -18,7 +18,7 @@ from passages.textcheck import clean, skip_reason
 from sentiment.decoding import mix_in_context, select_topics
 from sentiment.encoder import encoder_digest, load_encoder, masked_mean
 from sentiment.heads import STANCES, Heads
-from sentiment.lexical import VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
+from sentiment.lexical import PLAIN_VOCAB_FILE, VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
 from sentiment.lora import LORA_FILE
 from sentiment.lora import merge as merge_update
 from sentiment.model_labels import HEADS_FILE, META_FILE, check_head_shapes, model_topics
@@ -32,7 +32,7 @@ MODEL_DIR = Path(__file__).parent / "model"
 LAYERS_FILE = "layers.safetensors"
 MODEL_FILES = (META_FILE, LAYERS_FILE, HEADS_FILE)
 # the word-level topic model, when trained; the low-rank update to the layers, when adapted
-OPTIONAL_FILES = (VOCAB_FILE, WEIGHTS_FILE, LORA_FILE)
+OPTIONAL_FILES = (VOCAB_FILE, PLAIN_VOCAB_FILE, WEIGHTS_FILE, LORA_FILE)
 NUM_THREADS = 2  # fixed so that results do not depend on the machine's core count
 _TARGET = force_pattern()
 

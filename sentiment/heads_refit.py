@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
 from sklearn.metrics import f1_score
 from torch.nn import functional as F
 
@@ -38,6 +37,7 @@ from sentiment.confidence_model import (
     model_version,
 )
 from sentiment.corpus import DATA_DIR, load_split, read_corpus
+from sentiment.heads import save_heads
 from sentiment.lexical import LexicalTopics
 from sentiment.refit_data import CORPUS_WEIGHT, REAL_WEIGHT, Items, Texts, encode, gather
 from sentiment.topic_refit import ENCODER_SHARES, _fit_linear, best_decoding
@@ -145,10 +145,7 @@ def _context_picker(
 def _save(model: ConfidenceModel, out: Path, refit: dict) -> None:
     """Write the heads and the word-level model, and record the refit's choices in
     `model.json`, with its report under `heads_refit`."""
-    save_file(
-        {k: v.detach().float().contiguous() for k, v in model.heads.state_dict().items()},
-        str(out / HEADS_FILE),
-    )
+    save_heads(model.heads, out / HEADS_FILE)
     model.lexical.save(out)
     topic_report, calibration = refit["topics"], refit["calibration"]
     meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 from pathlib import Path
@@ -15,7 +16,8 @@ from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
-VOCAB_FILE = "lexical.json"
+VOCAB_FILE = "lexical.json.gz"  # gzip: a third of the plain file's 490 KB
+PLAIN_VOCAB_FILE = "lexical.json"  # how models before 2026-12-07 stored it
 WEIGHTS_FILE = "lexical.safetensors"
 # Word 1-2-grams, and character 3-5-grams inside word boundaries, which also catch inflections
 # and compounds ("safeguarding", "call-backs"): on the corpus dev split the character n-grams
@@ -74,7 +76,7 @@ class LexicalTopics:
         return 1.0 / (1.0 + np.exp(-logits))
 
     def save(self, folder: str | Path) -> None:
-        """Write `lexical.json` (vocabularies) and `lexical.safetensors` (idf, weights)."""
+        """Write `lexical.json.gz` (vocabularies) and `lexical.safetensors` (idf, weights)."""
         folder = Path(folder)
         meta = {}
         for kind, v in self.vectorizers.items():
@@ -82,11 +84,13 @@ class LexicalTopics:
                 **{k: list(x) if isinstance(x, tuple) else x for k, x in FEATURES[kind].items()},
                 "vocabulary": sorted(v.vocabulary_, key=v.vocabulary_.get),
             }
-        (folder / VOCAB_FILE).write_text(
-            json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        text = json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n"
+        # mtime 0: the same vocabulary gives the same bytes, and so the same model version
+        (folder / VOCAB_FILE).write_bytes(gzip.compress(text.encode("utf-8"), 9, mtime=0))
+        (folder / PLAIN_VOCAB_FILE).unlink(missing_ok=True)  # an older copy would be hashed
+        # float16 idf and weights: the probabilities move by under 1e-3, the file is half
         tensors = {
-            f"idf_{kind}": torch.tensor(v.idf_, dtype=torch.float32)
+            f"idf_{kind}": torch.tensor(v.idf_, dtype=torch.float16)
             for kind, v in self.vectorizers.items()
         }
         tensors["coef"] = torch.tensor(self.coef, dtype=torch.float16)
@@ -97,9 +101,13 @@ class LexicalTopics:
     def load(cls, folder: str | Path) -> LexicalTopics | None:
         """The saved model, or None when the folder has none."""
         folder = Path(folder)
-        if not (folder / VOCAB_FILE).is_file() or not (folder / WEIGHTS_FILE).is_file():
+        packed, plain = folder / VOCAB_FILE, folder / PLAIN_VOCAB_FILE
+        if not (packed.is_file() or plain.is_file()) or not (folder / WEIGHTS_FILE).is_file():
             return None
-        meta = json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))
+        if packed.is_file():
+            meta = json.loads(gzip.decompress(packed.read_bytes()).decode("utf-8"))
+        else:
+            meta = json.loads(plain.read_text(encoding="utf-8"))
         weights = load_file(str(folder / WEIGHTS_FILE))
         if "vocabulary" in meta:  # a model saved before character n-grams: words only
             meta = {"word": meta}

@@ -26,6 +26,7 @@ import contextlib
 import copy
 import logging
 import os
+import platform
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from sentiment.quantize import quantize_model, quantizer_digest
+from sentiment.quantize import EXPORT_ATTENTION, quantize_model, quantizer_digest
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +52,39 @@ _PROBE = (
 )
 
 
-def has_bf16_matrix_units() -> bool:
-    """Whether this CPU multiplies bfloat16 matrices in hardware (AMX tiles) for torch."""
-    # torch's own check (private in torch 2.13); a torch without it counts as no AMX
-    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
+def _cpu_has(check: str) -> bool:
+    """torch's own CPU feature check by name (private in torch 2.13); absent counts as no."""
+    probe = getattr(torch.cpu, check, None)
     try:
         return bool(probe()) if probe is not None else False
     except RuntimeError:
         return False
+
+
+def has_bf16_matrix_units() -> bool:
+    """Whether this CPU multiplies bfloat16 matrices in hardware (AMX tiles) for torch."""
+    return _cpu_has("_is_amx_tile_supported")
+
+
+def cpu_description() -> str:
+    """The CPU's name and the units its int8 and bf16 speed depend on, for benchmark reports.
+
+    ONNX Runtime's int8 products run several times as fast with VNNI (8-bit dot products in
+    one instruction; AVX-512 VNNI on AMD EPYC from Zen 4, Intel Xeon from Cascade Lake) as
+    with AVX2 alone, so a speed figure means little without it.
+    """
+    name = platform.processor() or "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    vector = "AVX2" if _cpu_has("_is_avx2_supported") else "no AVX2"
+    if _cpu_has("_is_avx512_supported"):
+        vector = "AVX-512"
+    units = [vector, "VNNI" if _cpu_has("_is_vnni_supported") else "no VNNI"]
+    units.append("AMX" if has_bf16_matrix_units() else "no AMX")
+    return f"{name} ({', '.join(units)})"
 
 
 def resolve_runtime(runtime: str) -> str:
@@ -159,7 +185,11 @@ def _export(encoder: torch.nn.Module, tokenizer, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(suffix=".onnx.part", dir=target.parent)
     os.close(fd)
     dynamic = {0: "batch", 1: "tokens"}
+    attention = encoder.config._attn_implementation
     try:
+        # exported with `EXPORT_ATTENTION` (the same sums; faster in ONNX Runtime), then put
+        # back for the torch path
+        encoder.set_attn_implementation(EXPORT_ATTENTION)
         with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
             warnings.simplefilter("ignore")
             torch.onnx.export(
@@ -174,6 +204,7 @@ def _export(encoder: torch.nn.Module, tokenizer, target: Path) -> None:
             )
         Path(tmp).replace(target)
     finally:
+        encoder.set_attn_implementation(attention)
         encoder.eval()
         if Path(tmp).exists():
             Path(tmp).unlink()
@@ -256,7 +287,7 @@ def _onnx_twin(
     except ImportError:
         logger.warning("onnxruntime is not installed; the encoder runs on torch (slower)")
         return None, "torch"
-    fp32 = cache_root(cache_dir) / f"encoder-{key}-torch{torch.__version__}.onnx"
+    fp32 = cache_root(cache_dir) / f"encoder-{key}-torch{torch.__version__}-{EXPORT_ATTENTION}.onnx"
 
     def load_fp32() -> OnnxEncoder | None:
         return _load_checked(

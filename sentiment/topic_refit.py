@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
 from sklearn.metrics import f1_score
 
 from core.vocabulary import TOPICS
 from sentiment.corpus import DATA_DIR, Passage, load_split, read_corpus
 from sentiment.decoding import select_topics
+from sentiment.heads import save_heads
 from sentiment.lexical import LexicalTopics
 from sentiment.model_labels import HEADS_FILE, META_FILE
 from sentiment.train import set_seed
@@ -175,10 +175,7 @@ def _final_fit(
     _fit_linear(model.heads.topic[-1], x, y, step, lr, start=start)
     lexical = LexicalTopics.fit([p.text for p in both], _topic_labels(both).numpy())
     lexical.save(out)
-    save_file(
-        {k: v.detach().float().contiguous() for k, v in model.heads.state_dict().items()},
-        str(out / HEADS_FILE),
-    )
+    save_heads(model.heads, out / HEADS_FILE)
 
 
 def _pick_steps(

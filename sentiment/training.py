@@ -26,7 +26,7 @@ from sentiment.confidence_model import (
 )
 from sentiment.corpus import DATA_DIR, Passage, load_split, read_corpus
 from sentiment.encoder import ENCODER_NAME, load_encoder
-from sentiment.heads import NO_TOPIC, STANCES
+from sentiment.heads import NO_TOPIC, STANCES, save_heads
 from sentiment.newsmtsc import read_newsmtsc
 from sentiment.newsmtsc import train_path as newsmtsc_train_path
 from sentiment.targets import force_pattern, force_spans
@@ -253,10 +253,7 @@ def _save_weights(out: Path, trainer: Trainer, frozen: int) -> None:
         for k, v in layer.state_dict().items()
     }
     save_file(layer_state, str(out / LAYERS_FILE))
-    save_file(
-        {k: v.detach().float().contiguous() for k, v in trainer.heads.state_dict().items()},
-        str(out / HEADS_FILE),
-    )
+    save_heads(trainer.heads, out / HEADS_FILE)
 
 
 def _data_report(

@@ -15,9 +15,9 @@ LAYERS_FILE = "layers.safetensors"
 # retrain that needs to move them writes a low-rank update (`lora.safetensors`) instead.
 LAYERS_SHA256 = "b640a975127c6fde1fd20ff20ae6aaf0a8a2c69f2020d1b77ab8b3a45d3efe10"
 RETRAIN_BUDGET = 5 * 1000**2  # bytes a retrain may add to the repository
-# The model folder as committed: 24.2 MiB today (25.4 MB in decimal units), of which the
-# encoder layers are 20.3 MiB.
-ALL_FILES_BUDGET = 25 * 1024**2
+# The model folder as committed: 24.5 MB today (23.4 MiB), of which the encoder layers are
+# 21.3 MB; the standard's "under 25 MB" is read in decimal units.
+ALL_FILES_BUDGET = 25 * 1000**2
 
 
 def test_a_retrain_rewrites_at_most_5_mb():

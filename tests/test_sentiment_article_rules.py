@@ -295,7 +295,33 @@ def test_a_readers_letters_page_is_the_publics_voice_throughout():
         ("The survey also showed that a third had not seen an officer.", True, True),
         ("The survey also showed that a third had not seen an officer.", False, False),
         ("A survey by the parish council showed support for the plans.", True, False),
+        # the document named at length before its verb, and verbs a report speaks with
+        (
+            "The HM Inspectorate of Constabulary and Fire and Rescue Services progress report "
+            "on domestic abuse highlights the work of neighbourhood teams.",
+            True,
+            True,
+        ),
+        ("The review calls for every force to publish its response times.", True, True),
+        ("Wexmoor Police was recognised in a national report published on Monday.", True, True),
+        ("The force has been told in an inspectors’ report to answer calls faster.", True, True),
+        ("The chief constable was named in the Queen's birthday honours.", True, False),
+        ("The report on the new station highlights its cost.", False, False),
     ],
 )
 def test_findings_named_by_their_document(text, watchdog_article, expected):
     assert reports_finding(text, watchdog_article) is expected
+
+
+def test_a_report_goes_on_speaking_in_the_next_sentence():
+    text = (
+        "Wexmoor Police was inspected by HMICFRS in May.\n\n"
+        "A damning report has found that victims were left at risk.\n\n"
+        "It also shows that the force arrests more domestic abusers than most.\n\n"
+        "Whilst it acknowledges the progress made, there is still room for improvement.\n\n"
+        "Wexmoor Police covers the county from six stations."
+    )
+    assert [v for v, _ in voices(text)][1:] == ["inspectorate"] * 3 + ["media"]
+    # "It shows" after the journalist's own narration stays the journalist's
+    plain = "Officers arrested a man in Ashby.\n\nIt also shows the force is busy."
+    assert [v for v, _ in voices(plain)] == ["media", "media"]

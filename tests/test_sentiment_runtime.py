@@ -160,6 +160,20 @@ def test_auto_picks_bf16_only_where_the_cpu_has_bf16_units(tmp_path, monkeypatch
     assert model.version.split("-")[1] == picked
 
 
+def test_the_cpu_description_names_the_units_speed_depends_on(monkeypatch):
+    described = runtime.cpu_description()
+    assert ("no AMX" in described) != runtime.has_bf16_matrix_units()
+    assert ("no VNNI" in described) != bool(torch.cpu._is_vnni_supported())
+    # a torch without the private checks (or whose check fails) counts as lacking the unit
+    monkeypatch.delattr(torch.cpu, "_is_vnni_supported")
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", _raise)
+    assert runtime.cpu_description().endswith(", no VNNI, no AMX)")
+
+
+def _raise():
+    raise RuntimeError("no cpuinfo")
+
+
 def test_bf16_close_to_torch_and_deterministic(torch_scores):
     model = ConfidenceModel(runtime="bf16")
     assert model.runtime == "bf16"

@@ -1,14 +1,17 @@
 """`pcm train` then `pcm evaluate` end to end on a tiny corpus (seconds, into tmp_path)."""
 
+import gzip
 import json
 import shutil
 
+import numpy as np
 import pytest
 import torch
 
 from pcm.cli import main
 from sentiment.confidence_model import ConfidenceModel
 from sentiment.corpus import DATA_DIR
+from sentiment.lexical import PLAIN_VOCAB_FILE, VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
 from sentiment.topic_refit import ENCODER_SHARES
 
 pytestmark = pytest.mark.slow
@@ -51,7 +54,7 @@ def test_train_then_evaluate_tiny(tiny_corpus, tmp_path, capsys, monkeypatch):
         "model.json",
         "layers.safetensors",
         "heads.safetensors",
-        "lexical.json",
+        "lexical.json.gz",
         "lexical.safetensors",
     }
     assert sum(p.stat().st_size for p in out.iterdir()) < 25 * 1024 * 1024
@@ -59,7 +62,8 @@ def test_train_then_evaluate_tiny(tiny_corpus, tmp_path, capsys, monkeypatch):
     # choices on dev, then the topic head and word-level model fitted again on train + dev
     assert meta["topic_refit"]["final_fit"] == "train+dev"
     assert 0 < meta["topic_refit"]["steps"] <= 600
-    assert set(json.loads((out / "lexical.json").read_text())) == {"word", "char"}
+    vocab = json.loads(gzip.decompress((out / "lexical.json.gz").read_bytes()))
+    assert set(vocab) == {"word", "char"}
     # the encoder head's weight in the topic mix was picked on dev and is the one applied
     share = meta["topic_encoder_share"]
     assert share in ENCODER_SHARES
@@ -107,3 +111,28 @@ def test_train_refuses_newsmtsc_devtest(tiny_corpus, tmp_path):
 
     with pytest.raises(ValueError, match=r"only NewsMTSC train\.jsonl"):
         train_model(tmp_path / "m", tiny_corpus, bad)
+
+
+def test_the_word_level_model_reads_its_older_plain_vocabulary(tmp_path):
+    texts = [
+        "officers searched him without grounds",
+        "stop and search grounds were not recorded",
+        "the precept pays for more officers",
+        "value for money is good, the budget says",
+    ]
+    labels = np.array([[1, 0], [1, 0], [0, 1], [0, 1]])
+    model = LexicalTopics.fit(texts, labels)
+    model.save(tmp_path)
+    assert (tmp_path / VOCAB_FILE).is_file()
+    assert not (tmp_path / PLAIN_VOCAB_FILE).exists()
+    want = LexicalTopics.load(tmp_path).probs(texts)
+    # a model saved before 2026-12-07 holds the same vocabulary as plain JSON
+    plain = gzip.decompress((tmp_path / VOCAB_FILE).read_bytes())
+    (tmp_path / PLAIN_VOCAB_FILE).write_bytes(plain)
+    (tmp_path / VOCAB_FILE).unlink()
+    np.testing.assert_allclose(LexicalTopics.load(tmp_path).probs(texts), want)
+    assert want[0, 0] > want[0, 1]
+    assert want[2, 1] > want[2, 0]
+    # saving again packs it and removes the plain copy, which the version hash would read
+    LexicalTopics.load(tmp_path).save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [VOCAB_FILE, WEIGHTS_FILE]
