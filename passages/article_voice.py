@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 logger = logging.getLogger(__name__)
@@ -138,6 +139,34 @@ LETTER_PAGE = re.compile(
 BARE_NAME = re.compile(r"^[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}$")
 
 
+# Narration whose subject is the force doing what a press office announces ("The PSNI has
+# launched its Christmas campaign", "figures released by Wexmoor Police, who are warning
+# drivers"): the force's message relayed, so the force's voice.
+# ("recorded 9,870 crimes" is a bare figure, the journalist's; "unveiled a memorial" an event)
+_PUBLICITY = ("launch", "release", "issue", "announce", "appeal", "urge", "warn", "remind")
+_PUBLICITY_PAST = "|".join(v + ("d" if v.endswith("e") else "ed") for v in _PUBLICITY)
+_PUBLICITY_NOW = "|".join(v + ("es" if v.endswith("h") else "s") for v in _PUBLICITY)
+_PUBLICITY_ING = "|".join((v[:-1] if v.endswith("e") else v) + "ing" for v in _PUBLICITY)
+
+
+def force_publicity(aliases: Sequence[str]) -> re.Pattern | None:
+    """A pattern for narration that relays the force's own announcement, or None.
+
+    Active voice only ("was warned by inspectors" is not the force speaking).
+    """
+    names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True) if a)
+    if not names:
+        return None
+    adverb = r"(?:(?:also|today|now|again|yesterday)\s+)?"
+    return re.compile(
+        rf"^(?:the\s+)?(?:{names})\s+{adverb}(?:(?:has|have)\s+{adverb}(?:{_PUBLICITY_PAST})|"
+        rf"(?:is|are)\s+{adverb}(?:{_PUBLICITY_ING})|{_PUBLICITY_PAST}|{_PUBLICITY_NOW})\b"
+        rf"|\b(?:released|issued|published)\s+by\s+(?:the\s+)?(?:{names}),?\s+(?:who|which)\s+"
+        rf"(?:is|are)\s+(?:{_PUBLICITY_ING})\b",
+        re.IGNORECASE,
+    )
+
+
 def is_headline(text: str) -> bool:
     """True when a first paragraph reads as a headline: short, with no closing full stop."""
     words = text.split()
@@ -167,7 +196,12 @@ def headline_voice(text: str, rule_voice: str, watchdog_article: bool = False) -
     return MEDIA
 
 
-def refine_voices(segments: list, source_kind: str | None = None, headline: bool = False) -> list:
+def refine_voices(
+    segments: list,
+    source_kind: str | None = None,
+    headline: bool = False,
+    force_aliases: Sequence[str] = (),
+) -> list:
     """Apply the article-structure rules to attributed segments.
 
     Args:
@@ -175,6 +209,8 @@ def refine_voices(segments: list, source_kind: str | None = None, headline: bool
         source_kind: the source's kind (`force_statement`, `pcc_statement`, `inspectorate`,
             `local_news`, `national_news`) or None when unknown.
         headline: the first paragraph is the article's headline.
+        force_aliases: the configured force's names, for narration that relays its
+            announcements.
 
     Returns:
         The segments with narration re-voiced where a rule applies (others unchanged).
@@ -185,6 +221,7 @@ def refine_voices(segments: list, source_kind: str | None = None, headline: bool
         publisher = "public"  # a reader's letter is the reader's voice throughout
     watchdog = any(WATCHDOG.search(seg.text) for seg in segments)
     out: list = []
+    publicity = force_publicity(force_aliases)
     for seg in segments:
         voice, speaker = seg.voice, seg.speaker
         if letters and seg.paragraph == 0:
@@ -198,6 +235,8 @@ def refine_voices(segments: list, source_kind: str | None = None, headline: bool
             or (out and out[-1].voice == INSPECTORATE and DOCUMENT_GOES_ON.search(seg.text))
         ):
             voice = INSPECTORATE
+        elif voice == MEDIA and publicity is not None and publicity.search(seg.text):
+            voice = "force"
         elif (
             voice == "force"
             and not BARE_NAME.match(speaker or "")

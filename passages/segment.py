@@ -158,4 +158,4 @@ def segment_article(
                 Segment(position, pi, t, a.voice or MEDIA, a.speaker if a.voice else None)
             )
             position += 1
-    return refine_voices(segments, source_kind, headline)
+    return refine_voices(segments, source_kind, headline, resolver.force_aliases)

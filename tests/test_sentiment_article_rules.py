@@ -325,3 +325,24 @@ def test_a_report_goes_on_speaking_in_the_next_sentence():
     # "It shows" after the journalist's own narration stays the journalist's
     plain = "Officers arrested a man in Ashby.\n\nIt also shows the force is busy."
     assert [v for v, _ in voices(plain)] == ["media", "media"]
+
+
+@pytest.mark.parametrize(
+    ("text", "voice"),
+    [
+        ("Wexmoor Police has launched its Christmas drink-drive campaign.", "force"),
+        ("Wexmoor Police are urging drivers to slow down on the A11.", "force"),
+        (
+            "The force figures, released by Wexmoor Police, who are warning cyclists, show a rise.",
+            "force",
+        ),
+        ("Wexmoor Police has today issued advice to shoppers after a spate of thefts.", "force"),
+        # passive: the force is told, not telling
+        ("Wexmoor Police was warned about its call handling last year.", "media"),
+        # a bare figure is the journalist's, and another force's campaign is not this force's
+        ("Wexmoor Police recorded 9,870 crimes last year.", "media"),
+        ("Suffolk Police has launched its Christmas drink-drive campaign.", "media"),
+    ],
+)
+def test_narration_relaying_the_force_s_announcement_is_the_force_s(text, voice):
+    assert voices(text) == [(voice, None)]
