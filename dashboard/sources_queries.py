@@ -13,6 +13,18 @@ from dashboard.cache import cached, frame
 logger = logging.getLogger(__name__)
 
 
+def window_start(days_param: str) -> str:
+    """SQL for the first moment of "the last N days": Europe/London midnight N - 1 days before
+    today, so a week's window holds today and the six days before, whatever the hour (a window
+    of now() - N days would move a source in or out of it in the middle of the day).
+
+    Args:
+        days_param: the SQL parameter that holds N (`?` or `$days`).
+    """
+    today = "CAST(timezone('Europe/London', now()) AS DATE)"
+    return f"timezone('Europe/London', ({today} - ({days_param} - 1))::TIMESTAMP)"
+
+
 @cached
 def source_health(
     db_path: str, version: str, configured: tuple[tuple[str, str], ...], silent_days: int
@@ -32,8 +44,8 @@ def source_health(
     """
     return frame(
         db_path,
-        """
-        WITH cfg AS (
+        f"""
+        WITH w AS (SELECT {window_start("$days")} AS since), cfg AS (
             SELECT unnest($names::VARCHAR[]) AS source, unnest($kinds::VARCHAR[]) AS kind
         ), st AS (
             SELECT source, any_value(source_kind) AS kind,
@@ -41,11 +53,11 @@ def source_health(
                    arg_max(status, finished_at) AS last_status,
                    arg_max(message, finished_at) AS last_message,
                    arg_max(errors_by_reason, finished_at)::VARCHAR AS last_reasons,
-                   sum(errors) FILTER (WHERE finished_at >= now() - to_days($days)) AS errors
+                   sum(errors) FILTER (WHERE finished_at >= (SELECT since FROM w)) AS errors
             FROM crawl_stats GROUP BY source
         ), ar AS (
             SELECT source, any_value(source_kind) AS kind, max(fetched_at) AS newest_article,
-                   count(*) FILTER (WHERE fetched_at >= now() - to_days($days)) AS new_articles
+                   count(*) FILTER (WHERE fetched_at >= (SELECT since FROM w)) AS new_articles
             FROM articles GROUP BY source
         ), names AS (
             SELECT source FROM cfg UNION SELECT source FROM st UNION SELECT source FROM ar
@@ -54,7 +66,7 @@ def source_health(
                st.last_status, st.last_message, st.last_reasons, ar.newest_article,
                coalesce(ar.new_articles, 0) AS new_articles,
                coalesce(st.errors, 0)::BIGINT AS errors,
-               ar.newest_article IS NULL OR ar.newest_article < now() - to_days($days) AS silent
+               ar.newest_article IS NULL OR ar.newest_article < (SELECT since FROM w) AS silent
         FROM names AS n LEFT JOIN cfg USING (source) LEFT JOIN st USING (source)
         LEFT JOIN ar USING (source)
         ORDER BY silent DESC, errors DESC, n.source
@@ -76,10 +88,10 @@ def crawl_errors(db_path: str, version: str, days: int) -> pd.DataFrame:
     """
     return frame(
         db_path,
-        """
+        f"""
         SELECT source, reason, count(*) AS errors, max("at") AS last_at,
                arg_max(url, "at") AS example_url
-        FROM crawl_errors WHERE "at" >= now() - to_days(?)
+        FROM crawl_errors WHERE "at" >= {window_start("?")}
         GROUP BY source, reason ORDER BY errors DESC, source, reason
     """,
         [int(days)],

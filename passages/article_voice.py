@@ -14,6 +14,7 @@ headline, which is the journalist's unless it attributes its claim:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -149,10 +150,12 @@ _PUBLICITY_NOW = "|".join(v + ("es" if v.endswith("h") else "s") for v in _PUBLI
 _PUBLICITY_ING = "|".join((v[:-1] if v.endswith("e") else v) + "ing" for v in _PUBLICITY)
 
 
-def force_publicity(aliases: Sequence[str]) -> re.Pattern | None:
+@functools.lru_cache(maxsize=64)
+def force_publicity(aliases: tuple[str, ...]) -> re.Pattern | None:
     """A pattern for narration that relays the force's own announcement, or None.
 
-    Active voice only ("was warned by inspectors" is not the force speaking).
+    Active voice only ("was warned by inspectors" is not the force speaking). Built once per
+    set of force names (a crawl analyses thousands of articles for the same force).
     """
     names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True) if a)
     if not names:
@@ -221,7 +224,7 @@ def refine_voices(
         publisher = "public"  # a reader's letter is the reader's voice throughout
     watchdog = any(WATCHDOG.search(seg.text) for seg in segments)
     out: list = []
-    publicity = force_publicity(force_aliases)
+    publicity = force_publicity(tuple(force_aliases))
     for seg in segments:
         voice, speaker = seg.voice, seg.speaker
         if letters and seg.paragraph == 0:

@@ -22,8 +22,8 @@ TOPIC_EMBED_DIM = 32
 
 def save_heads(heads: nn.Module, path: str | Path) -> None:
     """Write the heads' weights in float16 (loaded back as float32): half the bytes of a
-    retrain in the repository's history, and scores move by under 1e-4 (measured on 1,500
-    corpus passages: no label changed)."""
+    retrain in the repository's history, and scores move by under 1e-4 (measured on the
+    corpus's 3,855 passage-topic pairs: no label or topic changed)."""
     save_file(
         {k: v.detach().to(torch.float16).contiguous() for k, v in heads.state_dict().items()},
         str(path),

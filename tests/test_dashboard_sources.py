@@ -64,3 +64,23 @@ def test_chart_text_meets_wcag_aa():
         config["title"]["color"],
     ):
         assert _contrast_on_white(colour) >= 4.5, colour
+
+
+def test_the_window_starts_at_london_midnight_and_holds_today():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import duckdb
+
+    london = ZoneInfo("Europe/London")
+
+    def expected(days: int) -> dt.datetime:
+        first = dt.datetime.now(london).date() - dt.timedelta(days=days - 1)
+        return dt.datetime.combine(first, dt.time(0), tzinfo=london)
+
+    con = duckdb.connect()
+    for days in (1, 7, 28):
+        before = expected(days)
+        got = con.execute(f"SELECT {sq.window_start('?')}", [days]).fetchone()[0]
+        # the same moment whatever the hour; either side of midnight if the test straddles it
+        assert got in (before, expected(days))
