@@ -4,7 +4,9 @@ The shipped encoder layers stay as they are; a low-rank update to each dense lay
 (`sentiment.lora`) and the heads are trained on the corpus train split (every setting), the
 real-coverage train part and NewsMTSC train, with the epoch picked on the corpus dev split
 together with the real dev part and the NewsMTSC held-out tenth. Then the heads are refitted
-and the stance calibrated (`sentiment.heads_refit`). The real test part is never read.
+and the stance calibrated (`sentiment.heads_refit`). A final fit (`choices_from`) trains on
+the real train and dev parts together and picks the epoch on the corpus dev split and the
+NewsMTSC tenth alone. The real test part is never read.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ def adapt_model(
     settings: AdaptSettings | None = None,
     progress: Callable[[str], None] | None = None,
     real_split_file: str | Path | None = None,
+    choices_from: str | Path | None = None,
 ) -> dict:
     """Write to `out_dir` the model of `base_dir` adapted to real coverage.
 
@@ -88,6 +91,9 @@ def adapt_model(
         settings: hyper-parameters.
         progress: called with one-line status messages.
         real_split_file: the real articles' split (default `sentiment/data/real_split.json`).
+        choices_from: a final fit: train on the real train and dev parts together, with the
+            same settings, and take every choice made on real dev from this model folder (one
+            trained on the train part alone; see `heads_refit.take_choices`).
 
     Returns:
         The training report (stored in `model.json` under `adapt`).
@@ -101,7 +107,13 @@ def adapt_model(
     set_seed(s.seed)
     out, meta, train_settings = _start_from(base_dir, out_dir, s)
     inputs = _gather(
-        corpus_dir, real_dir, labels_dir, real_split_file, newsmtsc_dir, train_settings
+        corpus_dir,
+        real_dir,
+        labels_dir,
+        real_split_file,
+        newsmtsc_dir,
+        train_settings,
+        final=choices_from is not None,
     )
     say(
         f"adapting: {len(inputs.data.texts)} texts, {len(inputs.data.stance)} stance pairs "
@@ -112,6 +124,7 @@ def adapt_model(
     save_heads(trainer.heads, out / HEADS_FILE)
     report = {
         "settings": {**s.__dict__, "real_weight": REAL_WEIGHT},
+        "real_parts": "train+dev" if choices_from is not None else "train",
         "data": inputs.report(newsmtsc_dir),
         "history": {k: v for k, v in history.items() if k != "seconds"},
     }
@@ -127,6 +140,7 @@ def adapt_model(
         s.seed,
         say,
         real_split_file=real_split_file,
+        choices_from=choices_from,
     )
     return report | {
         "heads_refit": refit,
@@ -189,13 +203,15 @@ def _gather(
     real_split_file: str | Path | None,
     newsmtsc_dir: str | Path | None,
     train_settings: Settings,
+    final: bool = False,
 ) -> _Inputs:
     """Training data (corpus train, real train, NewsMTSC's 90 %) and selection data (corpus
-    dev with real dev, NewsMTSC's held-out tenth), added in that order."""
-    from sentiment.real_coverage import load_split as real_split
+    dev with real dev, NewsMTSC's held-out tenth), added in that order; `final`: the real dev
+    part is trained on too, and only the corpus dev and the NewsMTSC tenth choose."""
+    from sentiment.real_coverage import training_split
 
     corpus = load_split(read_corpus(corpus_dir), corpus_dir)
-    split = real_split(real_split_file) if real_split_file else real_split()
+    split = training_split(real_split_file, final)
     real_train = _real_passages(labels_dir, real_dir, split["train"])
     real_dev = _real_passages(labels_dir, real_dir, split["dev"])
     data = TrainData()

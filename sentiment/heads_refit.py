@@ -10,7 +10,8 @@ target) and, when given, the train part of the real-coverage articles
 the stance temperature and abstention bar) are made on the corpus dev split together with the
 real dev part; the real test part is never read here. The data is gathered and encoded in
 `sentiment.refit_data`; the stance calibration and the topic context are picked in
-`sentiment.calibration`.
+`sentiment.calibration`. A final fit (`choices_from`) trains on the real dev part too and
+takes those choices from the model they were made for (`take_choices`).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def refit_heads(
     progress: Callable[[str], None] | None = None,
     final_fit: bool = True,
     real_split_file: str | Path | None = None,
+    choices_from: str | Path | None = None,
 ) -> dict:
     """Refit the heads of the model in `model_dir` in place and calibrate its stance.
 
@@ -81,6 +83,8 @@ def refit_heads(
         final_fit: with every choice made, fit the topic models once more on train + dev
             (False: train only, so that dev figures of the written model stay meaningful).
         real_split_file: the real articles' split (default `sentiment/data/real_split.json`).
+        choices_from: a final fit: the real train and dev parts are both trained on, and the
+            choices made on real dev (`take_choices`) are taken from this model folder.
 
     Returns:
         The refit report (also stored in `model.json` under `heads_refit`).
@@ -90,7 +94,8 @@ def refit_heads(
     set_seed(seed)
     model = ConfidenceModel(model_dir, runtime="onnx")  # fp32 scores, faster than torch
     corpus = load_split(read_corpus(corpus_dir), corpus_dir)
-    data = gather(corpus, newsmtsc_dir, real_dir, labels_dir, real_split_file)
+    final = choices_from is not None
+    data = gather(corpus, newsmtsc_dir, real_dir, labels_dir, real_split_file, final)
     say(
         f"texts {len(data.texts.texts)}: corpus train {len(corpus['train'])}, dev "
         f"{len(corpus['dev'])}; real train {data.real_counts['train']}, dev "
@@ -98,16 +103,10 @@ def refit_heads(
     )
     pooled, targets = encode(model, data.texts.texts, list(data.stance.values()), say)
     feats = dict(zip(data.stance, targets, strict=True))
-    pick = _context_picker(labels_dir, real_dir, data.real_dev_files) if real_dir else None
+    pick = _context_picker(labels_dir, real_dir, data.real_dev_files)
     topic_report = _refit_topics(
         model, pooled, data.texts, data.topic_rows, seed, say, final_fit, pick
     )
-    if topic_report["context"]:
-        c = topic_report["context"]
-        say(
-            f"topic context on real dev: headline {c['headline']}, article {c['article']}: "
-            f"micro-F1 {c['dev_topic_micro_f1_alone']:.4f} -> {c['dev_topic_micro_f1']:.4f}"
-        )
     stance_report = _refit_stance(model, pooled, data.stance, feats, seed, say)
     calibration = _calibrate(model, pooled, data.stance["real_dev"], feats["real_dev"], say)
     refit = {
@@ -124,6 +123,9 @@ def refit_heads(
     }
     out = Path(model_dir)
     _save(model, out, refit)
+    if final:
+        refit["choices_from"] = take_choices(out, choices_from)
+        say(f"final fit: choices taken from {choices_from} ({refit['choices_from']['version']})")
     report = refit | {
         "version": model_version(out),
         "seconds": round(time.monotonic() - started, 1),
@@ -133,11 +135,14 @@ def refit_heads(
 
 
 def _context_picker(
-    labels_dir: str | Path | None, real_dir: str | Path, dev_files: list[str]
-) -> Callable[[ConfidenceModel], dict]:
-    """`calibration.pick_context` over the real dev articles (their labels are read now)."""
+    labels_dir: str | Path | None, real_dir: str | Path | None, dev_files: list[str]
+) -> Callable[[ConfidenceModel], dict] | None:
+    """`calibration.pick_context` over the real dev articles (their labels are read now); None
+    without real coverage or with no real dev part (a final fit on train + dev)."""
     from sentiment.real_coverage import read_labels
 
+    if not real_dir or not dev_files:
+        return None
     dev_articles = [a for f, a in read_labels(labels_dir).items() if f in dev_files]
     return lambda m: _pick_context(m, dev_articles, real_dir)
 
@@ -163,6 +168,49 @@ def _save(model: ConfidenceModel, out: Path, refit: dict) -> None:
     }
     meta["heads_refit"] = refit
     (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+CHOICES = (
+    "topic_threshold",
+    "topic_floor",
+    "topic_encoder_share",
+    "topic_context",
+    "stance_calibration",
+)  # the settings of `model.json` chosen on the real dev part
+
+
+def take_choices(out: str | Path, source: str | Path) -> dict:
+    """Give the model in `out` the choices made on real dev for the model in `source`.
+
+    A final fit trains on the real train and dev parts together, so nothing is left to choose
+    the decoding and the calibration with; they are taken from the model fitted with the same
+    settings on the train part alone, whose choices were made on dev.
+
+    Args:
+        out: the final model's folder (its `model.json` is rewritten).
+        source: the model folder the choices come from.
+
+    Returns:
+        {"version": the source model's version, "settings": the settings taken}.
+
+    Raises:
+        ValueError: when `source` lacks one of the choices.
+    """
+    source_meta = json.loads((Path(source) / META_FILE).read_text(encoding="utf-8"))
+    missing = [k for k in CHOICES if k not in source_meta]
+    if missing:
+        raise ValueError(
+            f"{source}: its model.json has no {', '.join(missing)}; take the choices from a "
+            "model refitted with real coverage (pcm train --heads-only --real DIR)"
+        )
+    taken = {k: source_meta[k] for k in CHOICES}
+    path = Path(out) / META_FILE
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.update(taken)
+    record = {"version": model_version(source), "settings": taken}
+    meta.setdefault("heads_refit", {})["choices_from"] = record
+    path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return record
 
 
 def _refit_topics(
@@ -218,6 +266,12 @@ def _refit_topics(
     model.lexical, model.encoder_share = lexical, share
     model.threshold, model.floor = threshold, floor
     context = pick_context(model) if pick_context else None
+    if context:
+        say(
+            f"topic context on real dev: headline {context['headline']}, article "
+            f"{context['article']}: micro-F1 {context['dev_topic_micro_f1_alone']:.4f} -> "
+            f"{context['dev_topic_micro_f1']:.4f}"
+        )
     if final_fit:
         both_x = torch.cat([x["train"], x["dev"]])
         both_y = torch.cat([y["train"], y["dev"]])

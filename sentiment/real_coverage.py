@@ -151,6 +151,24 @@ def load_split(path: str | Path = SPLIT_FILE) -> dict[str, list[str]]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def training_split(path: str | Path | None = None, final: bool = False) -> dict[str, list[str]]:
+    """The split a training run reads.
+
+    Args:
+        path: a split file (default: the recorded one).
+        final: a final fit: the train and dev parts together are trained on and no real dev
+            part is left to choose with (the choices come from a model fitted on train
+            alone); the test part stays out.
+
+    Returns:
+        {"train", "dev", "test"} file lists.
+    """
+    split = load_split(path) if path else load_split()
+    if final:
+        return {"train": sorted(split["train"] + split["dev"]), "dev": [], "test": split["test"]}
+    return split
+
+
 def article_text(art: Article, real_dir: str | Path) -> str:
     """The rebuilt text of one article.
 

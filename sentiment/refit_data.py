@@ -134,15 +134,17 @@ def gather(
     real_dir: str | Path | None,
     labels_dir: str | Path | None,
     real_split_file: str | Path | None,
+    final: bool = False,
 ) -> RefitData:
     """The texts to encode with their topic rows and stance pairs: the corpus, then the real
-    coverage (with `real_dir`), then NewsMTSC (with `newsmtsc_dir`)."""
-    from sentiment.real_coverage import load_split as real_split
+    coverage (with `real_dir`; `final`: its train and dev parts both to train on), then
+    NewsMTSC (with `newsmtsc_dir`)."""
+    from sentiment.real_coverage import training_split
 
     data = RefitData()
     _add_corpus(data, corpus)
     if real_dir:
-        split = real_split(real_split_file) if real_split_file else real_split()
+        split = training_split(real_split_file, final)
         _add_real(data, labels_dir, real_dir, split)
         data.real_dev_files = split["dev"]
     if newsmtsc_dir:

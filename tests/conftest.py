@@ -282,6 +282,24 @@ def tmp_config(make_config, tmp_path):
     return make_config(tmp_path / "w.duckdb")
 
 
+@pytest.fixture
+def tiny_corpus(tmp_path):
+    """A corpus folder with the first 30 passages of settings `a` and `b` and their people."""
+    import shutil
+
+    from sentiment.corpus import DATA_DIR
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for letter in ("a", "b"):
+        lines = (DATA_DIR / f"corpus_{letter}.jsonl").read_text(encoding="utf-8").splitlines()
+        (folder / f"corpus_{letter}.jsonl").write_text(
+            "\n".join(lines[:30]) + "\n", encoding="utf-8"
+        )
+        shutil.copy(DATA_DIR / f"people_{letter}.yaml", folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def scored():
     """`scored(topic, label, score, topic_prob=0.9)`: one passage's model result with one topic,

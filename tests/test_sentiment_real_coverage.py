@@ -305,3 +305,78 @@ def test_scoring_chunks_never_split_an_article(monkeypatch):
     where = {1: (1, 0), 2: (1, 0), 3: (1, 1), 4: (1, 1), 5: (2, 0), 6: (3, 0), 7: (3, 0), 8: (3, 1)}
     chunks = scoring._article_chunks(todo, where)
     assert [[pid for pid, _ in c] for c in chunks] == [[1, 2, 3, 4], [5, 6, 7, 8]]
+
+
+# -- final fit -----------------------------------------------------------------------------
+
+
+def test_a_final_fit_trains_on_train_and_dev_and_leaves_test_out(tmp_path):
+    from sentiment.real_coverage import training_split
+
+    recorded = load_split()
+    final = training_split(final=True)
+    assert final["dev"] == []
+    assert final["test"] == recorded["test"]
+    assert set(final["train"]) == set(recorded["train"]) | set(recorded["dev"])
+    assert not set(final["train"]) & set(recorded["test"])
+    assert training_split() == recorded  # an ordinary fit reads the recorded split
+
+
+def test_take_choices_copies_what_dev_chose_and_names_its_source(tmp_path):
+    import shutil
+
+    from sentiment.confidence_model import MODEL_DIR, model_version
+    from sentiment.heads_refit import CHOICES, take_choices
+
+    source = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))
+    out = tmp_path / "final"
+    out.mkdir()
+    (out / "model.json").write_text(
+        json.dumps({"topic_threshold": 0.9, "stance_calibration": {"temperature": 1.0}}),
+        encoding="utf-8",
+    )
+    record = take_choices(out, MODEL_DIR)
+    written = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    for key in CHOICES:
+        assert written[key] == source[key]
+    assert record["version"] == model_version(MODEL_DIR)
+    assert written["heads_refit"]["choices_from"] == record
+    # a model that never had choices made on real dev cannot give them
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    shutil.copy(out / "model.json", bare / "model.json")
+    meta = json.loads((bare / "model.json").read_text(encoding="utf-8"))
+    del meta["topic_context"]
+    (bare / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ValueError, match="no topic_context"):
+        take_choices(out, bare)
+
+
+def test_a_final_heads_refit_reads_dev_as_training_and_keeps_the_source_choices(
+    tmp_path, tiny_corpus
+):
+    import shutil
+
+    from sentiment.confidence_model import MODEL_DIR, ConfidenceModel
+    from sentiment.heads_refit import CHOICES, refit_heads
+
+    labels, texts, _ = write_fixture(tmp_path)
+    split = tmp_path / "split_dev.json"
+    split.write_text(json.dumps({"train": ["t-02.txt"], "dev": ["t-01.txt"], "test": []}))
+    model_dir = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model_dir)
+    report = refit_heads(
+        model_dir, tiny_corpus, None, texts, labels, real_split_file=split, choices_from=MODEL_DIR
+    )
+    # both real articles trained on, none left to choose with
+    assert report["data"]["real_train_sentences"] == 6
+    assert report["data"]["real_dev_sentences"] == 0
+    assert report["topics"]["context"] is None
+    source = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))
+    written = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+    for key in CHOICES:
+        assert written[key] == source[key]
+    model = ConfidenceModel(model_dir, runtime="torch")
+    assert model.threshold == source["topic_threshold"]
+    assert model.temperature == source["stance_calibration"]["temperature"]
+    assert report["version"] == model.version != ConfidenceModel(MODEL_DIR).version

@@ -2,7 +2,6 @@
 
 import gzip
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -10,24 +9,10 @@ import torch
 
 from pcm.cli import main
 from sentiment.confidence_model import ConfidenceModel
-from sentiment.corpus import DATA_DIR
 from sentiment.lexical import PLAIN_VOCAB_FILE, VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
 from sentiment.topic_refit import ENCODER_SHARES
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def tiny_corpus(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for letter in ("a", "b"):
-        lines = (DATA_DIR / f"corpus_{letter}.jsonl").read_text(encoding="utf-8").splitlines()
-        (folder / f"corpus_{letter}.jsonl").write_text(
-            "\n".join(lines[:30]) + "\n", encoding="utf-8"
-        )
-        shutil.copy(DATA_DIR / f"people_{letter}.yaml", folder)
-    return folder
 
 
 def test_train_then_evaluate_tiny(tiny_corpus, tmp_path, capsys, monkeypatch):
@@ -136,3 +121,16 @@ def test_the_word_level_model_reads_its_older_plain_vocabulary(tmp_path):
     # saving again packs it and removes the plain copy, which the version hash would read
     LexicalTopics.load(tmp_path).save(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [VOCAB_FILE, WEIGHTS_FILE]
+
+
+def test_final_from_is_refused_without_a_real_fit_or_a_model(tmp_path, capsys):
+    # a final fit is a continuation (--adapt or --heads-only) of a model with real coverage
+    assert main(["train", "--out", str(tmp_path / "m"), "--final-from", str(tmp_path)]) != 0
+    assert "--final-from needs --adapt BASE or --heads-only" in capsys.readouterr().err
+    args = ["train", "--heads-only", "--out", str(tmp_path), "--final-from", str(tmp_path)]
+    assert main(args) != 0
+    assert "--final-from needs --real DIR" in capsys.readouterr().err
+    assert main([*args, "--real", str(tmp_path)]) != 0
+    assert "not a model folder (no model.json); give --final-from MODEL" in (
+        capsys.readouterr().err
+    )

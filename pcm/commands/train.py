@@ -57,6 +57,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="use only the first N NewsMTSC sentences (quick runs)",
     )
+    _add_real_coverage_args(parser)
+    parser.add_argument(
+        "--corrections",
+        action="store_true",
+        help="also learn from the analysts' corrections in the warehouse (--db, else $PCM_DB)",
+    )
+    add_config_args(parser)
+    parser.set_defaults(func=handle)
+
+
+def _add_real_coverage_args(parser: argparse.ArgumentParser) -> None:
+    """The options that continue a trained model on real coverage."""
     parser.add_argument(
         "--real",
         metavar="DIR",
@@ -83,12 +95,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "and --real's train part) and calibrate its stance on the real dev part",
     )
     parser.add_argument(
-        "--corrections",
-        action="store_true",
-        help="also learn from the analysts' corrections in the warehouse (--db, else $PCM_DB)",
+        "--final-from",
+        metavar="MODEL",
+        help="a final fit (with --adapt or --heads-only): train on the real train and dev "
+        "parts together and take the choices made on real dev (topic threshold, floor, mix "
+        "share, context weights, stance calibration) from MODEL, the same recipe fitted on "
+        "the train part alone",
     )
-    add_config_args(parser)
-    parser.set_defaults(func=handle)
 
 
 def _real_labels(args: argparse.Namespace) -> str:
@@ -101,6 +114,13 @@ def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
     """`--adapt BASE` or `--heads-only`: continue from a trained model."""
     from pathlib import Path
 
+    if args.final_from is not None:
+        if not args.real:
+            raise PcmError("--final-from needs --real DIR (the rebuilt real-coverage articles)")
+        if not Path(args.final_from, "model.json").is_file():
+            raise PcmError(
+                f"{args.final_from}: not a model folder (no model.json); give --final-from MODEL"
+            )
     if args.adapt:
         from sentiment.adapt import AdaptSettings, adapt_model
 
@@ -122,6 +142,7 @@ def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
             newsmtsc,
             settings,
             progress=print,
+            choices_from=args.final_from,
         )
     else:
         from sentiment.heads_refit import refit_heads
@@ -136,6 +157,7 @@ def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
             _real_labels(args) if args.real else None,
             args.seed if args.seed is not None else 13,
             progress=print,
+            choices_from=args.final_from,
         )
     print(f"model version {report['version']} -> {args.out}")
     return 0
@@ -159,6 +181,8 @@ def handle(args: argparse.Namespace) -> int:
     newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
     if args.adapt or args.heads_only:
         return _adapt_or_refit(args, newsmtsc)
+    if args.final_from is not None:
+        raise PcmError("--final-from needs --adapt BASE or --heads-only")
     corrections = None
     if args.corrections:
         from pcm.feedback import read_corrections
