@@ -9,7 +9,12 @@ headline, which is the journalist's unless it attributes its claim:
   quote, is the inspectorate's ("The force was graded good for ...", "Inspectors found ...");
 - on a statement page (a force's newsroom, a commissioner's office, an inspectorate), the
   remaining narration is the publisher's, and so are people it quotes by name alone;
-- on a readers' letters page (the headline says "Letter: …"), it is the public's.
+- on a readers' letters page (the headline says "Letter: …"), it is the public's;
+- the official statisticians' figures ("Figures from the Crime Survey … showed") are the
+  government's, and a survey's answers ("three in five respondents …") go on in the voice of
+  the survey cited before them;
+- on an organisation's response page of no known kind ("Fairstop response to the ...
+  consultation", "Haven Trust responds to ..."), it is the organisation's.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +117,34 @@ DOCUMENT_FINDING = re.compile(
     re.IGNORECASE,
 )
 WATCHDOG = re.compile(rf"\b{_BODY}\b", re.IGNORECASE)
+# An item of a list of findings, with no subject of its own ("The inspectors said the force:",
+# then "Lacks enough staff to vet recruits", "And should check more often that …").
+FINDING_ITEM = re.compile(
+    r"^(?:[-•*–]\s*)?(?:and\s+|but\s+)?(?:has|have|is|are|was|were|could|should|"
+    r"must|needs?|requires?|does|did|makes?|uses?|provides?|understands?|keeps?|gives?|"
+    r"deals?|works?|shows?|lacks?|recognises?|manages?|responds?)\s+\w",
+    re.IGNORECASE,
+)
+# The official statisticians' figures reported without "according to" ("Figures from the
+# Crime Survey for England and Wales published in July showed …"): their finding, the
+# government's voice.
+_STATISTICS_BODY = (
+    r"(?:office for national statistics|ons|crime survey for england and wales|csew|"
+    r"scottish crime and justice survey|northern ireland statistics and research agency|nisra)"
+)
+STATISTICS_FINDING = re.compile(
+    rf"\b{_STATISTICS_BODY}\b(?:\s+[\w’'()]+){{0,12}}?\s+(?:(?:has|have|also)\s+)?"
+    r"(?:showed|shows|show|found|finds|suggests?|suggested|revealed|reveals|estimated|"
+    r"estimates)\b",
+    re.IGNORECASE,
+)
+# A survey's answers ("Three in five respondents said …"): they go on in the voice
+# of the survey cited before them, the statisticians' or the inspectorate's.
+RESPONDENTS = re.compile(r"\b(?:respondents|(?:those|people|adults) surveyed)\b", re.IGNORECASE)
+SURVEY = re.compile(
+    rf"\b(?:survey|poll|respondents|{_STATISTICS_BODY})\b|\bsurveyed\b", re.IGNORECASE
+)
+SURVEY_VOICES = ("government", INSPECTORATE)
 # A report by someone who is not a watchdog ("a report by the ethics panel") is theirs.
 OTHER_OWNER = re.compile(
     r"\b(?:report|review|study|survey)\s+(?:by|from|for)\s+(?!(?:the\s+)?" + _BODY + r"\b)"
@@ -129,6 +162,12 @@ HEADLINE_SPEECH = re.compile(
 QUOTED_GRADE = re.compile(rf"['‘“\"]\s*{_GRADE}\b", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 QUOTE_MARKS = re.compile(r"[“”\"]")
+QUOTED_SPAN = re.compile(r"[“\"]([^“”\"]*)[”\"]")
+SHORT_QUOTE_WORDS = 6  # a quoted fragment this short is a phrase cited, not a speaker's words
+SPEECH_VERB = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|explained|explains|stated|states|commented)\b",
+    re.IGNORECASE,
+)
 # A readers' letters page ("Grantham Journal letter: …", "Letters: …", "Letter to the editor"):
 # the writer is a member of the public, and the page's narration is theirs.
 LETTER_PAGE = re.compile(
@@ -136,6 +175,53 @@ LETTER_PAGE = re.compile(
     r"\bletters? to the editor\b",
     re.IGNORECASE,
 )
+# An organisation's own response page, known by its headline: "Haven Trust responds to the
+# inspectorate's report", "Fairstop response to the Home Office consultation". Its
+# narration is the organisation's. "response to" needs the thing responded to, so that "Police
+# response to domestic abuse criticised" (how the police handle it) is not read as one.
+RESPONSE_PAGE = re.compile(
+    r"^(?P<org>[A-Z][\w'’&.\- ]{1,80}?)\s+(?:"
+    r"(?:responds|reacts)\s+to|statement\s+(?:on|in\s+response\s+to)|"
+    r"response\s+to\s+(?:the\s+)?(?:[\w'’&\-]+\s+){0,8}?(?:consultation|report|review|inquiry|"
+    r"call\s+for\s+evidence|inspection|findings|proposals?|announcement|publication)s?)\b"
+)
+# "… which the inspector said had …", "the lead inspector said" with no name, in an article that
+# names a watchdog: one of its inspectors, not a police inspector (a rank that comes with a
+# name, "Inspector Jo Obi").
+UNNAMED_INSPECTOR = re.compile(
+    r"^(?:whom\s+|who\s+|which\s+)?(?:the|an?)\s+(?:lead\s+|chief\s+)?inspectors?$", re.IGNORECASE
+)
+# A speaker whose own inspection it is ("Our inspection found …", "we inspected 12 forces"):
+# an inspector of the watchdog, whatever their title reads like ("inspector Jo Obi").
+OUR_INSPECTION = re.compile(
+    r"\b(?:our\s+(?:inspection|inspectors|inspection\s+team)\s+(?:found|finds|saw|heard|"
+    r"identified|looked|examined)|we\s+inspected)\b",
+    re.IGNORECASE,
+)
+# The speaker's own words in the first person, outside quote marks ("So far we have arrested
+# 40 of them", "Much of what our staff do is never seen …").
+FIRST_PERSON = re.compile(r"(?<![“\"‘'])\b(?:we|our|us)\b(?![^“”\"]*”)", re.IGNORECASE)
+# A police misconduct hearing, and its panel's decisions reported without a speech verb.
+MISCONDUCT_HEARING = re.compile(
+    r"\b(?:gross\s+)?misconduct\s+(?:hearing|panel|meeting)s?\b|\bdisciplinary\s+(?:hearing|"
+    r"panel)s?\b",
+    re.IGNORECASE,
+)
+HEARING_PANEL = re.compile(
+    r"^(?:the\s+)?(?:misconduct\s+|disciplinary\s+|hearing\s+)?panel\s+(?:also\s+)?(?:found|"
+    r"finds|was\s+unanimous|were\s+unanimous|decided|concluded|ruled|determined|agreed|upheld|"
+    r"dismissed)\b",
+    re.IGNORECASE,
+)
+# A watchdog named as a body (not just "inspectors", which a police story can have).
+WATCHDOG_BODY = re.compile(
+    r"\b(?:inspectorate|hmic\w*|hmics|hmi|watchdogs?|iopc|ipcc|ombudsman|pirc|inspectors? of "
+    r"constabulary|independent office for police conduct)\b",
+    re.IGNORECASE,
+)
+# A feature's byline at the end of its opening ("…, writes Jane Smith."): the writer is the
+# journalist, unless a role says otherwise ("writes the commissioner, Jo Obi").
+WRITER = re.compile(r"\bwrites\s+(?P<name>[^,.;:]+?)\.?\s*$", re.IGNORECASE)
 # A speaker known only by name ("Mike Harrison"), with no role that makes them the public.
 BARE_NAME = re.compile(r"^[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}$")
 
@@ -199,11 +285,120 @@ def headline_voice(text: str, rule_voice: str, watchdog_article: bool = False) -
     return MEDIA
 
 
+def _speech_quoted(text: str) -> bool:
+    """Whether a passage quotes someone's words: a quotation longer than a few words, or an
+    unclosed one. Short quoted fragments are a report's or a grade's words ("judged as good in
+    "fairness" by inspectors", "praised its "very good work"")."""
+    if not QUOTE_MARKS.search(text):
+        return False
+    if SPEECH_VERB.search(text):
+        return True  # "A force spokesperson said … “a lot of hard work”"
+    spans = QUOTED_SPAN.findall(text)
+    if len(spans) * 2 != len(QUOTE_MARKS.findall(text)):
+        return True
+    return any(len(span.split()) > SHORT_QUOTE_WORDS for span in spans)
+
+
+def _byline_writer(text: str, speaker: str | None) -> bool:
+    """Whether the passage ends with its writer's byline, a bare name: "…, writes Jane Smith"."""
+    hit = WRITER.search(text)
+    return bool(hit and speaker and BARE_NAME.match(speaker) and hit.group("name") == speaker)
+
+
+def response_page_voice(
+    headline: str, role_voice: Callable[[str], str | None] | None = None
+) -> str | None:
+    """The voice of the organisation whose response page this headline opens, or None.
+
+    "Haven Trust responds to the inspectorate's report" -> public (a charity, a campaign or a
+    research group: the public unless its name says otherwise); "Norshire PCC responds to ..."
+    -> pcc, by `role_voice` when given.
+    """
+    hit = RESPONSE_PAGE.match(headline.strip())
+    if not hit:
+        return None
+    org = hit.group("org").strip()
+    return (role_voice(org) if role_voice else None) or "public"
+
+
+@dataclass
+class _Article:
+    """What the article-structure rules know of an article as they read it."""
+
+    watchdog: bool  # it names a watchdog or inspectors
+    watchdog_body: bool  # it names a watchdog as a body (not only "inspectors")
+    misconduct: bool  # it reports a police misconduct hearing
+    publicity: re.Pattern | None  # narration relaying the force's announcements
+    previous: str | None = None  # the voice of the passage before
+    survey_voice: str | None = None  # the voice of the survey cited last, while it goes on
+    # the passage before, when someone speaks in it: (voice, speaker), else (None, None)
+    speaker_voice: str | None = None
+    speaker: str | None = None
+
+    def passed(self, text: str, voice: str, speaker: str | None) -> None:
+        """Remember a passage's voice once it is decided."""
+        if voice in SURVEY_VOICES and SURVEY.search(text):
+            self.survey_voice = voice
+        elif voice not in (MEDIA, self.survey_voice):
+            self.survey_voice = None  # someone else speaks: the survey's answers have ended
+        self.previous = voice
+        speaking = voice != MEDIA and speaker is not None
+        self.speaker_voice, self.speaker = (voice, speaker) if speaking else (None, None)
+
+
+def _body_voice(
+    text: str, voice: str, speaker: str | None, article: _Article
+) -> tuple[str, str | None]:
+    """The (voice, speaker) of a passage below the headline, by the article-structure rules."""
+    if voice == MEDIA and (
+        reports_finding(text, article.watchdog)
+        # "It also shows …" right after the inspectorate's passage: its document goes on,
+        # and so does a list of its findings with no subject ("Lacks enough staff to …")
+        or (
+            article.previous == INSPECTORATE
+            and (DOCUMENT_GOES_ON.search(text) or FINDING_ITEM.match(text))
+        )
+    ):
+        return INSPECTORATE, speaker
+    if voice == MEDIA and article.speaker_voice and FIRST_PERSON.search(text):
+        # "Sergeant Jo Obi said: We will keep stopping drivers" then "So far we have arrested 40":
+        # speech printed without quote marks goes on in the first person
+        return article.speaker_voice, article.speaker
+    if article.misconduct and voice in (MEDIA, "government") and HEARING_PANEL.match(text):
+        # "The panel found she had been dishonest": in a misconduct story the
+        # panel is the force's hearing, not a police and crime panel
+        return "force", "the panel"
+    if voice == MEDIA and STATISTICS_FINDING.search(text):
+        return "government", speaker
+    if voice == MEDIA and article.survey_voice and RESPONDENTS.search(text):
+        return article.survey_voice, speaker
+    if voice == MEDIA and article.publicity is not None and article.publicity.search(text):
+        return "force", speaker
+    if voice == "force" and (
+        (article.watchdog_body and UNNAMED_INSPECTOR.match(speaker or ""))
+        or OUR_INSPECTION.search(text)
+    ):
+        return INSPECTORATE, speaker
+    if voice == "public" and _byline_writer(text, speaker):
+        return MEDIA, None
+    if (
+        voice == "force"
+        and not BARE_NAME.match(speaker or "")
+        and not _speech_quoted(text)
+        and FINDING.search(text)
+    ):
+        # "Durham Constabulary has been rated outstanding by inspectors": the force is the
+        # subject, the judgement is the inspectorate's (a named officer's words stay theirs)
+        return INSPECTORATE, None
+    return voice, speaker
+
+
 def refine_voices(
     segments: list,
     source_kind: str | None = None,
     headline: bool = False,
     force_aliases: Sequence[str] = (),
+    role_voice: Callable[[str], str | None] | None = None,
 ) -> list:
     """Apply the article-structure rules to attributed segments.
 
@@ -214,6 +409,8 @@ def refine_voices(
         headline: the first paragraph is the article's headline.
         force_aliases: the configured force's names, for narration that relays its
             announcements.
+        role_voice: the voice role words point to (`VoiceResolver.role_voice`), for the
+            organisation whose response page an article of unknown kind is.
 
     Returns:
         The segments with narration re-voiced where a rule applies (others unchanged).
@@ -222,37 +419,32 @@ def refine_voices(
     letters = headline and bool(segments) and bool(LETTER_PAGE.search(segments[0].text))
     if letters and publisher is None:
         publisher = "public"  # a reader's letter is the reader's voice throughout
-    watchdog = any(WATCHDOG.search(seg.text) for seg in segments)
+    responder = None
+    if headline and segments and source_kind is None and publisher is None:
+        # a page of unknown kind that is an organisation's response: its narration is theirs
+        responder = response_page_voice(segments[0].text, role_voice)
+        publisher = responder
+    article = _Article(
+        watchdog=any(WATCHDOG.search(seg.text) for seg in segments),
+        watchdog_body=any(WATCHDOG_BODY.search(seg.text) for seg in segments),
+        misconduct=any(MISCONDUCT_HEARING.search(seg.text) for seg in segments),
+        publicity=force_publicity(tuple(force_aliases)),
+    )
     out: list = []
-    publicity = force_publicity(tuple(force_aliases))
     for seg in segments:
         voice, speaker = seg.voice, seg.speaker
-        if letters and seg.paragraph == 0:
+        if (letters or responder) and seg.paragraph == 0:
             voice, speaker = publisher or "public", None
         elif headline and seg.paragraph == 0:
-            voice = headline_voice(seg.text, voice, watchdog)
+            voice = headline_voice(seg.text, voice, article.watchdog)
             speaker = speaker if voice == seg.voice else None
-        elif voice == MEDIA and (
-            reports_finding(seg.text, watchdog)
-            # "It also shows …" right after the inspectorate's passage: its document goes on
-            or (out and out[-1].voice == INSPECTORATE and DOCUMENT_GOES_ON.search(seg.text))
-        ):
-            voice = INSPECTORATE
-        elif voice == MEDIA and publicity is not None and publicity.search(seg.text):
-            voice = "force"
-        elif (
-            voice == "force"
-            and not BARE_NAME.match(speaker or "")
-            and not QUOTE_MARKS.search(seg.text)
-            and FINDING.search(seg.text)
-        ):
-            # "Durham Constabulary has been rated outstanding by inspectors": the force is the
-            # subject, the judgement is the inspectorate's (a named officer's words stay theirs)
-            voice, speaker = INSPECTORATE, None
+        else:
+            voice, speaker = _body_voice(seg.text, voice, speaker, article)
         if publisher and (voice == MEDIA or (voice == "public" and BARE_NAME.match(speaker or ""))):
             # the publisher's narration, and the people it quotes by name alone: a force's
             # newsroom quotes its officers and its federation, not passers-by, by bare name
             voice = publisher
+        article.passed(seg.text, voice, speaker)
         if (voice, speaker) != (seg.voice, seg.speaker):
             seg = replace(seg, voice=voice, speaker=speaker)
         out.append(seg)

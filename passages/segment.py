@@ -158,4 +158,6 @@ def segment_article(
                 Segment(position, pi, t, a.voice or MEDIA, a.speaker if a.voice else None)
             )
             position += 1
-    return refine_voices(segments, source_kind, headline, resolver.force_aliases)
+    return refine_voices(
+        segments, source_kind, headline, resolver.force_aliases, resolver.role_voice
+    )

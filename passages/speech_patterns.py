@@ -21,7 +21,7 @@ SPEECH_VERBS = (
     "emphasised|emphasises|highlighted|highlights|recommended|recommends|called for|calls for|"
     "called on|calls on|"
     "complained|complains|conceded|concedes|rejected|rejects|reminded|thanked|thanks|"
-    "accepted|accepts|assured|cautioned|advised|believes|believed|thinks|thought|feels|felt|hopes|hoped|"
+    "accepted|accepts|recognised|recognises|recognized|recognizes|assured|cautioned|advised|believes|believed|thinks|thought|feels|felt|hopes|hoped|"
     "rated|judged|described|raised|questioned|demanded|demands|vowed|vows|reassured|"
     "appealed|appeals|posted|recalled|recalls|agreed|agrees|suggested|suggests|"
     "estimated|expressed|defended|defends|blamed|blames|labelled|branded|dismissed|"
@@ -72,7 +72,7 @@ _CLOSE_PUNCT = r"(?:[,!?.…—–-]\s*[”\"’']\s*,?|[”\"’']\s*,)"
 AFTER_QUOTE_SUBJ = re.compile(rf"{_CLOSE_PUNCT}\s*{_SP}\s+{AUX}(?P<v>{VERB})\b", re.IGNORECASE)
 # "…,” said Supt Smith." / "…,” added the force's spokesperson"
 AFTER_QUOTE_VERB = re.compile(
-    rf"{_CLOSE_PUNCT}\s*(?P<v>{VERB})\s+(?P<sp>[^“”\"‘’!?;:]{{1,140}}?)(?:[.!?]|,\s|$)",
+    rf"{_CLOSE_PUNCT}\s*(?P<v>{VERB})\s+(?P<sp>[^“”\"‘’!?;:]{{1,140}}?)(?:[.!?]|,\s|\s(?=[“\"‘])|$)",
     re.IGNORECASE,
 )
 # "Supt Smith said: “…" / "The force said in a statement: "
@@ -142,7 +142,10 @@ ANTECEDENT_REPORTED = re.compile(
 # A speaker phrase after the verb ends where a time or place clause begins:
 # "said one parent after a police drop-in", "said a resident at the commissionerʼs roadshow".
 SPEAKER_TAIL = re.compile(
-    r"\s+(?:after|before|about|during|when|while|following|at|on|as|in response)\b.*$",
+    r"\s+(?:after|before|about|during|when|while|following|at|on|as|in response)\b.*$"
+    # a clause that goes on from the speaker: "… said Supt Jo Obi, confirming there are …"
+    r"|,?\s+(?:adding|confirming|saying|explaining|insisting|warning|noting|stressing|urging|"
+    r"admitting|acknowledging|describing|referring|responding|pointing|calling)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
 QUOTE_THEN_VERB = re.compile(r"[”\"’']\s*,?\s*(?:" + SPEECH_VERBS + r")\b", re.IGNORECASE)

@@ -64,7 +64,7 @@ from passages.speech_subjects import (
     subject_core,
     trim_subject,
 )
-from passages.voice_resolver import SpeechContext, VoiceResolver
+from passages.voice_resolver import SpeechContext, VoiceResolver, speaker_phrase
 from passages.voice_roles import ROLE_PATTERNS
 
 logger = logging.getLogger(__name__)
@@ -422,6 +422,8 @@ def acting_subject(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> 
     a council going about its business ("The council approved …") unless it is "saying" something,
     nor people described by where they live ("Residents of Thornby can now report …")."""
     m = ACTOR.match(s.outside)
+    if m and (DATA_WORDS.search(m.group("sp")) or FIGURES_NEXT.match(s.outside[m.end("sp") :])):
+        return _figures_subject(m.group("sp"), s, resolver, ctx)
     if (
         m
         and not PASSIVE_AFTER.match(s.outside[m.end("sp") :])
@@ -431,6 +433,27 @@ def acting_subject(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> 
         found = resolver.resolve(m.group("sp"), ctx, strict=True, actor=True)
         if found:
             return found_attribution(found, s.quoted, ctx)
+    return None
+
+
+# "Home Office figures show …": the subject's owner comes before the figures, which the ACTOR
+# shape would otherwise take for its verb.
+FIGURES_NEXT = re.compile(r"\s+(?:figures|statistics|data|numbers|records)\b", re.IGNORECASE)
+FIGURES_VOICES = ("pcc", "inspectorate")
+
+
+def _figures_subject(
+    sp: str, s: Sentence, resolver: VoiceResolver, ctx: SpeechContext
+) -> Attribution | None:
+    """Figures as a sentence's subject ("New IOPC figures show …", "Statistics from the Office
+    for National Statistics suggest …"): the finding of a watchdog, a commissioner or the
+    official statisticians speaks in their voice; other figures (the Home Office's, a
+    council's, the force's recorded crime) are a source the journalist cites."""
+    if STATISTICS_BODY.search(sp):
+        return found_attribution(("government", speaker_phrase(sp)), s.quoted, ctx)
+    voice = resolver.role_voice(sp)
+    if voice in FIGURES_VOICES:
+        return found_attribution((voice, speaker_phrase(sp)), s.quoted, ctx)
     return None
 
 

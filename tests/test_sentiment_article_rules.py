@@ -346,3 +346,189 @@ def test_a_report_goes_on_speaking_in_the_next_sentence():
 )
 def test_narration_relaying_the_force_s_announcement_is_the_force_s(text, voice):
     assert voices(text) == [(voice, None)]
+
+
+# -- an organisation's response page ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headline", "voice"),
+    [
+        ("Haven Trust responds to the inspectorate's report on stalking", "public"),
+        ("Fairstop response to the Home Office consultation on search powers", "public"),
+        ("Statement from Safer Streets Wexmoor in response to the review", "public"),
+        ("Wexmoor Police and Crime Commissioner responds to HMICFRS report", "pcc"),
+        ("Wexmoor Police Federation statement on the pay award", "force"),
+        # not response pages: how the police respond to something, or news of a reply
+        ("Police response to domestic abuse criticised by inspectors", None),
+        ("Force response to rising burglary questioned by residents", None),
+        ("Why the council ignored the residents", None),
+    ],
+)
+def test_response_page_voice(headline, voice):
+    from passages.article_voice import response_page_voice
+    from passages.voice_resolver import VoiceResolver
+
+    resolver = VoiceResolver([], ALIASES)
+    assert response_page_voice(headline, resolver.role_voice) == voice
+
+
+def test_an_organisation_s_response_page_is_its_voice_throughout():
+    text = (
+        "Haven Trust responds to the inspectorate's report on stalking\n\n"
+        "Too many victims are still told to keep a diary and wait.\n\n"
+        "Officers must record every report the day it is made.\n\n"
+        "“We have trained every call handler,” a Wexmoor Police spokesperson said."
+    )
+    got = voices(text, headline=True)
+    assert [v for v, _ in got[:3]] == ["public", "public", "public"]
+    assert got[3][0] == "force"  # a quoted speaker keeps their own voice
+    # on a news site the narration under the same headline is the journalist's
+    assert [v for v, _ in voices(text, kind="local_news", headline=True)[1:3]] == ["media"] * 2
+    # with no headline there is no page to read
+    assert voices(text)[1][0] == "media"
+
+
+# -- the official statisticians and a survey's answers ---------------------------------------
+
+
+def test_official_statistics_and_their_respondents_are_the_government_s():
+    text = (
+        "Confidence in Wexmoor Police slips\n\n"
+        "Figures from the Crime Survey for England and Wales published in July showed "
+        "that fewer people rated their local police as good.\n\n"
+        "Around three in five respondents said they had confidence in the local police.\n\n"
+        "The force has recruited 40 officers since the spring.\n\n"
+        "Chief Constable Ann Hale said the figures were a wake-up call.\n\n"
+        "Around one in ten respondents had seen an officer on foot."
+    )
+    got = [v for v, _ in voices(text, headline=True)]
+    assert got[1:4] == ["government", "government", "media"]
+    # another voice has spoken since: the survey's answers no longer go on in its voice
+    assert got[4:] == ["force", "media"]
+    # answers with no official survey cited before them are the journalist's
+    plain = (
+        "Searches in Wexmoor rose by a fifth last year.\n\nHalf of respondents said they felt safe."
+    )
+    assert [v for v, _ in voices(plain)] == ["media", "media"]
+
+
+@pytest.mark.parametrize(
+    ("text", "voice"),
+    [
+        # figures a journalist cites are narration, even with an official owner's name on them
+        ("Home Office figures show that searches rose by a fifth.", "media"),
+        ("The latest Home Office figures show that 2,300 searches were carried out.", "media"),
+        ("Figures from the Home Office show that searches rose.", "media"),
+        ("Wexmoor Police figures show burglaries fell.", "media"),
+        # a watchdog's, a commissioner's and the statisticians' figures are their finding
+        ("New IOPC figures show complaints against officers rose.", "inspectorate"),
+        ("The commissioner's figures show response times improved.", "pcc"),
+        ("ONS statistics suggest knife crime fell last year.", "government"),
+        # an office that acts is still its voice
+        ("The Home Office has given the force an extra £2m.", "government"),
+    ],
+)
+def test_figures_as_a_subject_speak_for_an_official_owner_only(text, voice):
+    assert voices(text)[0][0] == voice
+
+
+def test_an_unnamed_inspector_in_a_watchdog_story_is_the_inspectorate():
+    text = (
+        "The inspectorate published its review of victim care on Tuesday.\n\n"
+        "Wexmoor Police was praised for its work with victims, which the inspector said had "
+        "been “patient and thorough” in every case."
+    )
+    assert voices(text)[1][0] == "inspectorate"
+    # a police inspector has a name, and with no watchdog in the story the rank is the force's
+    named = "Inspector Jo Obi said officers had been “patient and thorough” with victims."
+    assert voices(named)[0][0] == "force"
+    no_watchdog = text.replace("The inspectorate published its review", "The force held a meeting")
+    assert voices(no_watchdog)[1][0] == "force"
+
+
+def test_a_feature_s_byline_is_the_journalist_s():
+    text = "For years the county has had no crisis service at night, writes Jane Marlow."
+    assert voices(text) == [("media", None)]
+    # a speaker who is not the passage's writer keeps their voice
+    quoted = "“Nobody called me back,” said Jane Marlow, who writes a blog about her case."
+    assert voices(quoted)[0][0] == "public"
+
+
+def test_a_grade_with_a_quoted_phrase_is_still_the_inspectorate_s():
+    graded = 'Wexmoor Police has been rated good for "fairness" by inspectors.'
+    assert voices(graded)[0][0] == "inspectorate"
+    # a spokesperson reporting the grade, or a long quote, keeps the force's voice
+    said = (
+        "A force spokesperson said Wexmoor Police had been rated good for the first time, and "
+        "thanked officers for “two years of hard work”."
+    )
+    assert voices(said)[0][0] == "force"
+
+
+def test_a_list_of_findings_goes_on_in_the_inspectorate_s_voice():
+    text = (
+        "Inspectors found that Wexmoor Police:\n\n"
+        "Lacks enough staff to vet new recruits\n\n"
+        "And should check more often that officers are coping\n\n"
+        "Has a new chief constable since the spring."
+    )
+    got = [v for v, _ in voices(text)]
+    assert got[:3] == ["inspectorate"] * 3
+    # the same items after narration are the journalist's
+    plain = text.replace("Inspectors found that Wexmoor Police:", "Wexmoor Police in brief:")
+    assert [v for v, _ in voices(plain)][1:3] == ["media", "media"]
+
+
+def test_a_speaker_whose_inspection_it_is_speaks_for_the_inspectorate():
+    text = (
+        'In the report, inspector Jo Obi states: "Our inspection found victims waiting weeks '
+        'for a call back."'
+    )
+    assert voices(text)[0][0] == "inspectorate"
+    # a police inspector talking about an inspection of the force is still the force
+    police = 'Inspector Jo Obi said: "The inspection found we answer calls faster than before."'
+    assert voices(police)[0][0] == "force"
+
+
+def test_unquoted_speech_goes_on_in_the_first_person():
+    text = (
+        "Roads Sergeant Rob Hale said: We will keep stopping drivers all month. So far we have "
+        "arrested 40 of them for drink driving.\n\n"
+        "The campaign runs until January."
+    )
+    got = voices(text)
+    assert [v for v, _ in got] == ["force", "force", "media"]
+    assert got[1][1] == got[0][1]
+    # narration in the first person with nobody speaking before it stays the journalist's
+    assert voices("This winter we have all seen more crashes.")[0][0] == "media"
+
+
+def test_a_misconduct_hearing_s_panel_is_the_force_s():
+    text = (
+        "PC Jo Obi was dismissed after a gross misconduct hearing at force headquarters.\n\n"
+        "The panel found she had been dishonest about her overtime.\n\n"
+        "The panel was unanimous that she should be dismissed."
+    )
+    assert [v for v, _ in voices(text)][1:] == ["force", "force"]
+    # outside a misconduct story a panel is the police and crime panel, or narration
+    budget = "The panel found the commissioner's budget was balanced."
+    assert voices(budget)[0][0] != "force"
+
+
+def test_a_leader_who_recognises_something_speaks():
+    text = "The chief constable recognised that waits for a call back were too long."
+    assert voices(text)[0][0] == "force"
+    # a report that recognises the force is the inspectorate's finding, not the force speaking
+    report = "A national report by the inspectorate recognised the force's work with victims."
+    assert voices(report)[0][0] == "inspectorate"
+
+
+def test_a_speaker_after_a_quote_ends_where_their_clause_goes_on():
+    text = (
+        "“Most calls are answered in ten seconds,” said deputy chief constable Jo Obi "
+        "adding that “a few calls” take longer."
+    )
+    assert voices(text)[0] == ("force", "Jo Obi")
+    added = "“We are recruiting,” said Superintendent Jo Obi, adding that ten handlers start soon."
+    assert voices(added)[0][0] == "force"
