@@ -25,6 +25,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from passages.speech_patterns import SPEECH_VERBS
+from passages.speech_subjects import STATISTICS_BODIES
+
 logger = logging.getLogger(__name__)
 
 MEDIA = "media"
@@ -36,11 +39,13 @@ PUBLISHER_VOICE = {
     "inspectorate": "inspectorate",
 }
 HEADLINE_MAX_WORDS = 25
-_BODY = (
-    r"(?:inspectors?|inspectorate|hmic\w*|hmics|hmi|watchdogs?|iopc|ipcc|ombudsman|pirc|"
+# A watchdog named as a body; with "inspectors", which a police story can have too, _BODY.
+_NAMED_BODY = (
+    r"(?:inspectorate|hmic\w*|hmics|hmi|watchdogs?|iopc|ipcc|ombudsman|pirc|"
     r"inspectors of constabulary|inspector of constabulary|independent office for police "
     r"conduct|independent police complaints commission)"
 )
+_BODY = rf"(?:inspectors?|{_NAMED_BODY})"
 _FINDING_VERB = (
     r"(?:found|finds|find|rated|rates|graded|grades|judged|judges|concluded|concludes|"
     r"identified|identifies|highlighted|highlights|praised|praises|criticised|criticises|"
@@ -128,12 +133,8 @@ FINDING_ITEM = re.compile(
 # The official statisticians' figures reported without "according to" ("Figures from the
 # Crime Survey for England and Wales published in July showed …"): their finding, the
 # government's voice.
-_STATISTICS_BODY = (
-    r"(?:office for national statistics|ons|crime survey for england and wales|csew|"
-    r"scottish crime and justice survey|northern ireland statistics and research agency|nisra)"
-)
 STATISTICS_FINDING = re.compile(
-    rf"\b{_STATISTICS_BODY}\b(?:\s+[\w’'()]+){{0,12}}?\s+(?:(?:has|have|also)\s+)?"
+    rf"\b{STATISTICS_BODIES}\b(?:\s+[\w’'()]+){{0,12}}?\s+(?:(?:has|have|also)\s+)?"
     r"(?:showed|shows|show|found|finds|suggests?|suggested|revealed|reveals|estimated|"
     r"estimates)\b",
     re.IGNORECASE,
@@ -142,7 +143,7 @@ STATISTICS_FINDING = re.compile(
 # of the survey cited before them, the statisticians' or the inspectorate's.
 RESPONDENTS = re.compile(r"\b(?:respondents|(?:those|people|adults) surveyed)\b", re.IGNORECASE)
 SURVEY = re.compile(
-    rf"\b(?:survey|poll|respondents|{_STATISTICS_BODY})\b|\bsurveyed\b", re.IGNORECASE
+    rf"\b(?:survey|poll|respondents|{STATISTICS_BODIES})\b|\bsurveyed\b", re.IGNORECASE
 )
 SURVEY_VOICES = ("government", INSPECTORATE)
 # A report by someone who is not a watchdog ("a report by the ethics panel") is theirs.
@@ -164,10 +165,7 @@ TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 QUOTE_MARKS = re.compile(r"[“”\"]")
 QUOTED_SPAN = re.compile(r"[“\"]([^“”\"]*)[”\"]")
 SHORT_QUOTE_WORDS = 6  # a quoted fragment this short is a phrase cited, not a speaker's words
-SPEECH_VERB = re.compile(
-    r"\b(?:said|says|say|told|tells|added|adds|explained|explains|stated|states|commented)\b",
-    re.IGNORECASE,
-)
+SPEECH_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.IGNORECASE)
 # A readers' letters page ("Grantham Journal letter: …", "Letters: …", "Letter to the editor"):
 # the writer is a member of the public, and the page's narration is theirs.
 LETTER_PAGE = re.compile(
@@ -213,12 +211,7 @@ HEARING_PANEL = re.compile(
     r"dismissed)\b",
     re.IGNORECASE,
 )
-# A watchdog named as a body (not just "inspectors", which a police story can have).
-WATCHDOG_BODY = re.compile(
-    r"\b(?:inspectorate|hmic\w*|hmics|hmi|watchdogs?|iopc|ipcc|ombudsman|pirc|inspectors? of "
-    r"constabulary|independent office for police conduct)\b",
-    re.IGNORECASE,
-)
+WATCHDOG_BODY = re.compile(rf"\b{_NAMED_BODY}\b", re.IGNORECASE)
 # A feature's byline at the end of its opening ("…, writes Jane Smith."): the writer is the
 # journalist, unless a role says otherwise ("writes the commissioner, Jo Obi").
 WRITER = re.compile(r"\bwrites\s+(?P<name>[^,.;:]+?)\.?\s*$", re.IGNORECASE)

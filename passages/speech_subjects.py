@@ -74,11 +74,11 @@ SOURCE_OWNER = re.compile(r"\b(?:published by|produced by|from|by)\s+(?P<owner>.
 SOURCE_VOICES = ("force", "pcc", "inspectorate")
 # …except the official statisticians, whose national figures are the government's finding
 # ("according to the latest data from the Office for National Statistics").
-STATISTICS_BODY = re.compile(
-    r"\b(?:office for national statistics|ons|crime survey for england and wales|"
-    r"scottish crime and justice survey|northern ireland statistics and research agency)\b",
-    re.IGNORECASE,
+STATISTICS_BODIES = (
+    r"(?:office for national statistics|ons|crime survey for england and wales|csew|"
+    r"scottish crime and justice survey|northern ireland statistics and research agency|nisra)"
 )
+STATISTICS_BODY = re.compile(rf"\b{STATISTICS_BODIES}\b", re.IGNORECASE)
 # "Fewer than half of the residents surveyed by the commissionerʼs office said …".
 SURVEYED_BY = re.compile(
     r"\b(?:surveyed|questioned|polled|interviewed)\s+(?:for|by)\s+(?P<owner>.+)$"

@@ -438,7 +438,9 @@ def acting_subject(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> 
 
 # "Home Office figures show …": the subject's owner comes before the figures, which the ACTOR
 # shape would otherwise take for its verb.
-FIGURES_NEXT = re.compile(r"\s+(?:figures|statistics|data|numbers|records)\b", re.IGNORECASE)
+FIGURES_NEXT = re.compile(rf"\s+{DATA_WORDS.pattern}", re.IGNORECASE)
+# Not `SOURCE_VOICES`: the force's records as a bare subject ("Police records seen by this
+# newspaper show …") are the journalist's source; "figures published by the force" is its own.
 FIGURES_VOICES = ("pcc", "inspectorate")
 
 

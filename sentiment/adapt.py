@@ -93,13 +93,16 @@ def adapt_model(
         real_split_file: the real articles' split (default `sentiment/data/real_split.json`).
         choices_from: a final fit: train on the real train and dev parts together, with the
             same settings, and take every choice made on real dev from this model folder (one
-            trained on the train part alone; see `heads_refit.take_choices`).
+            trained on the train part alone; see `heads_refit.read_choices`).
 
     Returns:
         The training report (stored in `model.json` under `adapt`).
     """
-    from sentiment.heads_refit import refit_heads
+    from sentiment.heads_refit import read_choices, refit_heads
 
+    final = choices_from is not None
+    if final:
+        read_choices(choices_from)  # a source that cannot give its choices fails before training
     s = settings or AdaptSettings()
     say = progress or (lambda line: logger.info("%s", line))
     started = time.monotonic()
@@ -107,13 +110,7 @@ def adapt_model(
     set_seed(s.seed)
     out, meta, train_settings = _start_from(base_dir, out_dir, s)
     inputs = _gather(
-        corpus_dir,
-        real_dir,
-        labels_dir,
-        real_split_file,
-        newsmtsc_dir,
-        train_settings,
-        final=choices_from is not None,
+        corpus_dir, real_dir, labels_dir, real_split_file, newsmtsc_dir, train_settings, final
     )
     say(
         f"adapting: {len(inputs.data.texts)} texts, {len(inputs.data.stance)} stance pairs "
@@ -124,7 +121,7 @@ def adapt_model(
     save_heads(trainer.heads, out / HEADS_FILE)
     report = {
         "settings": {**s.__dict__, "real_weight": REAL_WEIGHT},
-        "real_parts": "train+dev" if choices_from is not None else "train",
+        "real_parts": "train+dev" if final else "train",
         "data": inputs.report(newsmtsc_dir),
         "history": {k: v for k, v in history.items() if k != "seconds"},
     }

@@ -11,7 +11,7 @@ the stance temperature and abstention bar) are made on the corpus dev split toge
 real dev part; the real test part is never read here. The data is gathered and encoded in
 `sentiment.refit_data`; the stance calibration and the topic context are picked in
 `sentiment.calibration`. A final fit (`choices_from`) trains on the real dev part too and
-takes those choices from the model they were made for (`take_choices`).
+takes those choices from the model they were made for (`read_choices`).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def refit_heads(
             (False: train only, so that dev figures of the written model stay meaningful).
         real_split_file: the real articles' split (default `sentiment/data/real_split.json`).
         choices_from: a final fit: the real train and dev parts are both trained on, and the
-            choices made on real dev (`take_choices`) are taken from this model folder.
+            choices made on real dev (`read_choices`) are taken from this model folder.
 
     Returns:
         The refit report (also stored in `model.json` under `heads_refit`).
@@ -92,9 +92,10 @@ def refit_heads(
     say = progress or (lambda line: logger.info("%s", line))
     started = time.monotonic()
     set_seed(seed)
+    final = choices_from is not None
+    choices = read_choices(choices_from) if final else None  # before any work: fail fast
     model = ConfidenceModel(model_dir, runtime="onnx")  # fp32 scores, faster than torch
     corpus = load_split(read_corpus(corpus_dir), corpus_dir)
-    final = choices_from is not None
     data = gather(corpus, newsmtsc_dir, real_dir, labels_dir, real_split_file, final)
     say(
         f"texts {len(data.texts.texts)}: corpus train {len(corpus['train'])}, dev "
@@ -121,11 +122,11 @@ def refit_heads(
         "stance": stance_report,
         "calibration": calibration,
     }
+    if choices:
+        refit["choices_from"] = choices
+        say(f"final fit: choices taken from {choices_from} ({choices['version']})")
     out = Path(model_dir)
     _save(model, out, refit)
-    if final:
-        refit["choices_from"] = take_choices(out, choices_from)
-        say(f"final fit: choices taken from {choices_from} ({refit['choices_from']['version']})")
     report = refit | {
         "version": model_version(out),
         "seconds": round(time.monotonic() - started, 1),
@@ -166,6 +167,8 @@ def _save(model: ConfidenceModel, out: Path, refit: dict) -> None:
         "temperature": calibration["temperature"],
         "abstain_below": calibration["abstain_below"],
     }
+    if refit.get("choices_from"):
+        meta.update(refit["choices_from"]["settings"])  # a final fit: the dev choices taken
     meta["heads_refit"] = refit
     (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
@@ -179,38 +182,37 @@ CHOICES = (
 )  # the settings of `model.json` chosen on the real dev part
 
 
-def take_choices(out: str | Path, source: str | Path) -> dict:
-    """Give the model in `out` the choices made on real dev for the model in `source`.
+class ChoicesError(ValueError):
+    """A model folder that cannot give a final fit its choices."""
+
+
+def read_choices(source: str | Path) -> dict:
+    """The choices made on real dev for the model in `source`, for a final fit to take.
 
     A final fit trains on the real train and dev parts together, so nothing is left to choose
     the decoding and the calibration with; they are taken from the model fitted with the same
     settings on the train part alone, whose choices were made on dev.
 
     Args:
-        out: the final model's folder (its `model.json` is rewritten).
         source: the model folder the choices come from.
 
     Returns:
-        {"version": the source model's version, "settings": the settings taken}.
+        {"version": the source model's version, "settings": {setting: value} for `CHOICES`}.
 
     Raises:
-        ValueError: when `source` lacks one of the choices.
+        ChoicesError: when `source` has no `model.json` or lacks one of the choices.
     """
-    source_meta = json.loads((Path(source) / META_FILE).read_text(encoding="utf-8"))
-    missing = [k for k in CHOICES if k not in source_meta]
+    path = Path(source) / META_FILE
+    if not path.is_file():
+        raise ChoicesError(f"{source}: not a model folder (no model.json); give --final-from MODEL")
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    missing = [k for k in CHOICES if k not in meta]
     if missing:
-        raise ValueError(
+        raise ChoicesError(
             f"{source}: its model.json has no {', '.join(missing)}; take the choices from a "
             "model refitted with real coverage (pcm train --heads-only --real DIR)"
         )
-    taken = {k: source_meta[k] for k in CHOICES}
-    path = Path(out) / META_FILE
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    meta.update(taken)
-    record = {"version": model_version(source), "settings": taken}
-    meta.setdefault("heads_refit", {})["choices_from"] = record
-    path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return record
+    return {"version": model_version(source), "settings": {k: meta[k] for k in CHOICES}}
 
 
 def _refit_topics(

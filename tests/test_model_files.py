@@ -5,7 +5,10 @@ the 21 MB fine-tuned encoder layers byte for byte, so each retrain adds at most 
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from pathlib import Path
+
+import pytest
 
 # sentiment.confidence_model's MODEL_DIR and LAYERS_FILE, without importing torch
 MODEL_DIR = Path(__file__).resolve().parents[1] / "sentiment" / "model"
@@ -37,3 +40,34 @@ def test_the_encoder_layers_are_the_ones_fine_tuned_once():
 def test_the_model_folder_stays_under_25_mb():
     total = sum(p.stat().st_size for p in MODEL_DIR.iterdir())
     assert total <= ALL_FILES_BUDGET
+
+
+def _git(*args: str, stdin: str = "") -> str:
+    return subprocess.run(
+        ["git", *args], cwd=MODEL_DIR, input=stdin, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _added_bytes(commit: str) -> tuple[int, bool]:
+    """(bytes of the model files a commit wrote, whether it wrote the encoder layers)."""
+    diff = _git("diff-tree", "-r", "--root", "--no-commit-id", commit, "--", ".")
+    rows = [line.split() for line in diff.splitlines()]
+    written = {row[5]: row[3] for row in rows if row[4] != "D"}  # path -> new blob
+    layers = any(path.endswith(LAYERS_FILE) for path in written)
+    sizes = _git("cat-file", "--batch-check=%(objectsize)", stdin="\n".join(written.values()))
+    return sum(int(n) for n in sizes.split()), layers
+
+
+def test_each_retrain_in_the_history_added_at_most_5_mb():
+    """Measured on the history itself where the checkout has it: every commit that rewrote the
+    model folder after the encoder layers were last written added at most `RETRAIN_BUDGET`
+    bytes of new files (full sizes; git's packing only makes them smaller)."""
+    try:
+        commits = _git("log", "--format=%H", "--", ".").split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    for commit in commits:
+        added, layers = _added_bytes(commit)
+        if layers:
+            break  # the commit that wrote the encoder layers: the retrains came after it
+        assert added <= RETRAIN_BUDGET, f"{commit[:7]} added {added:,} bytes to the model"

@@ -322,34 +322,24 @@ def test_a_final_fit_trains_on_train_and_dev_and_leaves_test_out(tmp_path):
     assert training_split() == recorded  # an ordinary fit reads the recorded split
 
 
-def test_take_choices_copies_what_dev_chose_and_names_its_source(tmp_path):
-    import shutil
-
+def test_read_choices_gives_what_dev_chose_and_names_its_source(tmp_path):
     from sentiment.confidence_model import MODEL_DIR, model_version
-    from sentiment.heads_refit import CHOICES, take_choices
+    from sentiment.heads_refit import CHOICES, ChoicesError, read_choices
 
     source = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))
-    out = tmp_path / "final"
-    out.mkdir()
-    (out / "model.json").write_text(
-        json.dumps({"topic_threshold": 0.9, "stance_calibration": {"temperature": 1.0}}),
-        encoding="utf-8",
-    )
-    record = take_choices(out, MODEL_DIR)
-    written = json.loads((out / "model.json").read_text(encoding="utf-8"))
-    for key in CHOICES:
-        assert written[key] == source[key]
+    record = read_choices(MODEL_DIR)
+    assert record["settings"] == {key: source[key] for key in CHOICES}
     assert record["version"] == model_version(MODEL_DIR)
-    assert written["heads_refit"]["choices_from"] == record
-    # a model that never had choices made on real dev cannot give them
+    # a model that never had choices made on real dev cannot give them, nor can a non-model
     bare = tmp_path / "bare"
     bare.mkdir()
-    shutil.copy(out / "model.json", bare / "model.json")
-    meta = json.loads((bare / "model.json").read_text(encoding="utf-8"))
-    del meta["topic_context"]
-    (bare / "model.json").write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ValueError, match="no topic_context"):
-        take_choices(out, bare)
+    (bare / "model.json").write_text(
+        json.dumps({k: v for k, v in source.items() if k != "topic_context"}), encoding="utf-8"
+    )
+    with pytest.raises(ChoicesError, match="no topic_context"):
+        read_choices(bare)
+    with pytest.raises(ChoicesError, match=r"no model\.json"):
+        read_choices(tmp_path)
 
 
 def test_a_final_heads_refit_reads_dev_as_training_and_keeps_the_source_choices(

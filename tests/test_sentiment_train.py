@@ -2,13 +2,14 @@
 
 import gzip
 import json
+import shutil
 
 import numpy as np
 import pytest
 import torch
 
 from pcm.cli import main
-from sentiment.confidence_model import ConfidenceModel
+from sentiment.confidence_model import MODEL_DIR, ConfidenceModel
 from sentiment.lexical import PLAIN_VOCAB_FILE, VOCAB_FILE, WEIGHTS_FILE, LexicalTopics
 from sentiment.topic_refit import ENCODER_SHARES
 
@@ -127,10 +128,24 @@ def test_final_from_is_refused_without_a_real_fit_or_a_model(tmp_path, capsys):
     # a final fit is a continuation (--adapt or --heads-only) of a model with real coverage
     assert main(["train", "--out", str(tmp_path / "m"), "--final-from", str(tmp_path)]) != 0
     assert "--final-from needs --adapt BASE or --heads-only" in capsys.readouterr().err
-    args = ["train", "--heads-only", "--out", str(tmp_path), "--final-from", str(tmp_path)]
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(MODEL_DIR / "model.json", out)  # never written: the refit stops before work
+    source = tmp_path / "source"
+    source.mkdir()
+    args = ["train", "--heads-only", "--out", str(out), "--final-from", str(source)]
     assert main(args) != 0
     assert "--final-from needs --real DIR" in capsys.readouterr().err
     assert main([*args, "--real", str(tmp_path)]) != 0
     assert "not a model folder (no model.json); give --final-from MODEL" in (
         capsys.readouterr().err
     )
+    # a model whose choices were not made on real dev: one line saying what to give instead
+    meta = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))
+    del meta["stance_calibration"]
+    (source / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert main([*args, "--real", str(tmp_path)]) != 0
+    err = capsys.readouterr().err
+    assert "has no stance_calibration" in err
+    assert "Traceback" not in err
+    assert (out / "model.json").read_bytes() == (MODEL_DIR / "model.json").read_bytes()

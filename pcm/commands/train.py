@@ -112,15 +112,22 @@ def _real_labels(args: argparse.Namespace) -> str:
 
 def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
     """`--adapt BASE` or `--heads-only`: continue from a trained model."""
+    from sentiment.heads_refit import ChoicesError
+
+    if args.final_from is not None and not args.real:
+        raise PcmError("--final-from needs --real DIR (the rebuilt real-coverage articles)")
+    try:
+        report = _continue(args, newsmtsc)
+    except ChoicesError as exc:  # raised before any training starts
+        raise PcmError(str(exc)) from exc
+    print(f"model version {report['version']} -> {args.out}")
+    return 0
+
+
+def _continue(args: argparse.Namespace, newsmtsc: str | None) -> dict:
+    """Run `--adapt` or `--heads-only` and return its report."""
     from pathlib import Path
 
-    if args.final_from is not None:
-        if not args.real:
-            raise PcmError("--final-from needs --real DIR (the rebuilt real-coverage articles)")
-        if not Path(args.final_from, "model.json").is_file():
-            raise PcmError(
-                f"{args.final_from}: not a model folder (no model.json); give --final-from MODEL"
-            )
     if args.adapt:
         from sentiment.adapt import AdaptSettings, adapt_model
 
@@ -133,7 +140,7 @@ def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
             settings = replace(settings, epochs=args.epochs)
         if args.seed is not None:
             settings = replace(settings, seed=args.seed)
-        report = adapt_model(
+        return adapt_model(
             args.adapt,
             args.out,
             args.real,
@@ -144,23 +151,20 @@ def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
             progress=print,
             choices_from=args.final_from,
         )
-    else:
-        from sentiment.heads_refit import refit_heads
+    from sentiment.heads_refit import refit_heads
 
-        if not Path(args.out, "model.json").is_file():
-            raise PcmError(f"{args.out}: not a model folder (no model.json); give --out DIR")
-        report = refit_heads(
-            args.out,
-            args.corpus,
-            newsmtsc,
-            args.real,
-            _real_labels(args) if args.real else None,
-            args.seed if args.seed is not None else 13,
-            progress=print,
-            choices_from=args.final_from,
-        )
-    print(f"model version {report['version']} -> {args.out}")
-    return 0
+    if not Path(args.out, "model.json").is_file():
+        raise PcmError(f"{args.out}: not a model folder (no model.json); give --out DIR")
+    return refit_heads(
+        args.out,
+        args.corpus,
+        newsmtsc,
+        args.real,
+        _real_labels(args) if args.real else None,
+        args.seed if args.seed is not None else 13,
+        progress=print,
+        choices_from=args.final_from,
+    )
 
 
 def handle(args: argparse.Namespace) -> int:
