@@ -76,8 +76,9 @@ FINDING = re.compile(
             # a headline naming its source at the end: "Police fail victims - HMIC report"
             rf"\s[-–—:|]\s*(?:an?\s+|the\s+|new\s+)?{_BODY}\s+(?:report|review|inspection|"
             rf"study)\s*$",
-            # "The force was graded good", "rated as 'requires improvement'"
+            # "The force was graded good", "rated as 'requires improvement'", "found ‘good’"
             rf"\b(?:rated|graded|judged|assessed)\s+(?:as\s+|to\s+be\s+)?['‘“\"]?{_GRADE}\b",
+            rf"\bfound\s+(?:to\s+be\s+)?['‘“\"]{_GRADE}\b",
             # "two good grades from His Majesty's Inspectorate"
             rf"\b(?:grades?|ratings?|rated|verdict|judgement)\b[^.;:]{{0,60}}?\bfrom\s+"
             rf"(?:\w+[’'ʼ]?s?\s+){{0,4}}?{_BODY}",
@@ -165,7 +166,14 @@ TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 QUOTE_MARKS = re.compile(r"[“”\"]")
 QUOTED_SPAN = re.compile(r"[“\"]([^“”\"]*)[”\"]")
 SHORT_QUOTE_WORDS = 6  # a quoted fragment this short is a phrase cited, not a speaker's words
-SPEECH_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.IGNORECASE)
+# Speech verbs that are not also a finding's verbs ("judged", "found", "rated" report a
+# judgement: "rated good for “fairness” by inspectors" quotes no speaker).
+SPEECH_VERB = re.compile(
+    r"\b(?:"
+    + "|".join(v for v in SPEECH_VERBS.split("|") if not re.fullmatch(_FINDING_VERB, v))
+    + r")\b",
+    re.IGNORECASE,
+)
 # A readers' letters page ("Grantham Journal letter: …", "Letters: …", "Letter to the editor"):
 # the writer is a member of the public, and the page's narration is theirs.
 LETTER_PAGE = re.compile(
@@ -212,6 +220,19 @@ HEARING_PANEL = re.compile(
     re.IGNORECASE,
 )
 WATCHDOG_BODY = re.compile(rf"\b{_NAMED_BODY}\b", re.IGNORECASE)
+# A speaker the rules carried over by a pronoun, or the watchdog's office itself.
+PRONOUN_SPEAKER = re.compile(r"^(?:he|she|they|the office)?$", re.IGNORECASE)
+# In a watchdog's account of a complaint, the complainant's grievance reported without a quote
+# ("He complained as well that nobody rang him back", "The family lodged a complaint
+# about …") is the complainant's voice, not the watchdog's finding.
+COMPLAINT = re.compile(
+    r"^(?:but\s+|and\s+)?(?:he|she|they|the\s+(?:man|woman|complainant|complainants|family|"
+    r"victim|mother|father|parents|son|daughter|husband|wife|partner))\s+(?:also\s+|further\s+|"
+    r"had\s+|has\s+|have\s+)?(?:complained|alleged|expressed\s+(?:\w+\s+)?(?:concerns?|"
+    r"dissatisfaction|frustration|anger)|raised\s+(?:\w+\s+)?concerns?|made\s+(?:a\s+|further"
+    r"\s+)?complaints?|lodged\s+(?:a\s+)?complaints?)\b",
+    re.IGNORECASE,
+)
 # A feature's byline at the end of its opening ("…, writes Jane Smith."): the writer is the
 # journalist, unless a role says otherwise ("writes the commissioner, Jo Obi").
 WRITER = re.compile(r"\bwrites\s+(?P<name>[^,.;:]+?)\.?\s*$", re.IGNORECASE)
@@ -353,6 +374,12 @@ def _body_voice(
         )
     ):
         return INSPECTORATE, speaker
+    if (
+        article.watchdog_body
+        and (voice == MEDIA or (voice == INSPECTORATE and PRONOUN_SPEAKER.match(speaker or "")))
+        and COMPLAINT.match(text)
+    ):
+        return "public", None
     if voice == MEDIA and article.speaker_voice and FIRST_PERSON.search(text):
         # "Sergeant Jo Obi said: We will keep stopping drivers" then "So far we have arrested 40":
         # speech printed without quote marks goes on in the first person

@@ -27,7 +27,9 @@ SPEECH_VERBS = (
     "estimated|expressed|defended|defends|blamed|blames|labelled|branded|dismissed|"
     "echoed|echoes|wants|wanted|expects|maintained|maintains|disputed|denied|denies|"
     "remarked|observed|announced|mentioned|reiterated|went on|paid tribute|attributes|attributed|"
-    "credits|credited|blame"
+    "credits|credited|blame|hit back|hits back|hit out|hits out|alleged|alleges|"
+    "made a statement|made a joint statement|issued a statement|issued a joint statement|"
+    "released a statement|gave a statement"
 )
 # Verbs that are speech only in some constructions: "a man accused of", "admitted causing",
 # "a woman found dead", "a man wanted on recall" are court and crime narration, not speech;
@@ -40,7 +42,10 @@ _CONDITIONAL_VERBS = (
     r"on|in|at|near|outside|with|by)\b)|"
     r"(?:wanted|wants)(?!\s+(?:on|for|in|by|over)\b)|"
     r"called(?=\s*[“\"‘']|\s+(?:it|this|that|them)\b)|"
-    r"raised(?!\s+(?:£|\$|\d|money|funds|cash|thousands|hundreds|awareness)\b)"
+    r"raised(?!\s+(?:£|\$|\d|money|funds|cash|thousands|hundreds|awareness)\b)|"
+    # "The man alleged that …" is speech; "the alleged attack", "alleged drug dealers" are not
+    r"(?:alleged|alleges)(?=\s+(?:that|to|officers?|police|the|he|she|they|it|his|her|their|"
+    r"a|an|staff|someone)\b)"
 )
 _CONDITIONAL_WORDS = {
     "accused",
@@ -53,6 +58,8 @@ _CONDITIONAL_WORDS = {
     "wanted",
     "wants",
     "raised",
+    "alleged",
+    "alleges",
 }
 _PLAIN_VERBS = "|".join(v for v in SPEECH_VERBS.split("|") if v not in _CONDITIONAL_WORDS)
 VERB = rf"(?:{_CONDITIONAL_VERBS}|{_PLAIN_VERBS})"
@@ -83,14 +90,6 @@ BEFORE_QUOTE = re.compile(
 )
 # "According to the watchdog, …" / "…, according to Supt Smith."
 ACCORDING = re.compile(r"\baccording to\s+(?P<sp>[^,.;:!?“”\"]{2,120})", re.IGNORECASE)
-# "In a statement, the force said …" / "Police said a man had been arrested."
-REPORTED = re.compile(
-    rf"^(?:(?:in a statement|in a report|in a letter|in response|responding|speaking [^,]+|"
-    rf"on \w+|today|yesterday|meanwhile|however|but|and|last \w+|earlier|later|separately|"
-    rf"in its report|in their report|in his report|in her report)[^,]{{0,40}},\s*)?"
-    rf"(?P<sp>[^“”\"‘’.!?;:]{{2,140}}?)\s+{AUX}(?P<v>{VERB})\b",
-    re.IGNORECASE,
-)
 # "…, a force spokesperson said." / "…, the report found." / "…, her office said on Friday."
 # The verb may take a listener: "…, Supt Smith told the police and crime panel." /
 # "…, Insp Jones reminded residents." / "…, her sister told the paper on Friday."
@@ -108,10 +107,15 @@ TRAILING_SUBJ = re.compile(
 TRAILING_VERB = re.compile(
     rf",\s*(?P<v>{VERB})\s+(?P<sp>[^,“”\"]{{2,90}}?)(?:,|[.!?]?\s*$)", re.IGNORECASE
 )
+# What may open a sentence before its speaker: a conjunction ("But", "However,") and then a
+# clause of time, place or medium ("In a statement, ", "Speaking at the meeting, "). A
+# conjunction takes no clause of its own: in "But Jo Obi, who chairs the panel, said" the
+# speaker follows "But".
 REPORTED_LEAD = re.compile(
-    r"^(?:(?:in a statement|in a report|in a letter|in response|responding|speaking [^,]+|"
-    r"on \w+|today|yesterday|meanwhile|however|but|and|last \w+|earlier|later|separately|"
-    r"in its report|in their report|in his report|in her report)[^,]{0,40},\s*)",
+    r"^(?:(?:but|and|however|meanwhile|separately|yet),?\s+)?"
+    r"(?:(?:in a statement|in a report|in a letter|in response|responding|speaking [^,]+|"
+    r"on \w+|today|yesterday|last \w+|earlier|later|"
+    r"in its report|in their report|in his report|in her report)[^,]{0,40},\s*)?",
     re.IGNORECASE,
 )
 REPORTED_VERB = re.compile(rf"\s+{AUX}(?P<v>{VERB})\b", re.IGNORECASE)
@@ -122,8 +126,9 @@ QUOTE_SPAN = re.compile(
 APOSTROPHE = re.compile(r"(?<=\w)[’'](?=\w)|(?<=s)[’'](?=\s+[a-z])")
 # "…, and the force said there was …": reported speech after a conjunction mid-sentence.
 CONJ_REPORTED = re.compile(
-    rf"(?:^|,\s*|\s)(?:and|but|while|although|though|whereas)\s+(?P<sp>(?:[\w'ʼ’\-]+\s+){{0,5}}?"
-    rf"[\w'ʼ’\-]+)\s+{AUX}(?P<v>{VERB})\b",
+    # not the "and" of a title ("Police, Crime and Victimsʼ Commissioner")
+    rf"(?:^|,\s*|\s)(?<!crime )(?<!fire )(?:and|but|while|although|though|whereas)\s+"
+    rf"(?P<sp>(?:[\w'ʼ’\-]+\s+){{0,5}}?[\w'ʼ’\-]+)\s+{AUX}(?P<v>{VERB})\b",
     re.IGNORECASE,
 )
 CONJ_CLAUSE = re.compile(r",\s*(?:and|but|while|although|though|whereas)\s+[^,]*$", re.IGNORECASE)

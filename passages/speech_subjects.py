@@ -27,10 +27,11 @@ PERCENT = re.compile(r"\b(?:per cent|percent)\b|%")
 BARE_SPOKESPERSON = re.compile(
     r"^(?:a|the|one|another)\s+spokes(?:person|man|woman)$", re.IGNORECASE
 )
-# "The force was graded inadequate …": the judgement is the inspectorate's.
+# "The force was graded inadequate …", "… rated “Good” for its call handling": the judgement is
+# the inspectorate's.
 INSPECTED = re.compile(
     r"\b(?:was|were|is|are|has been|have been)\s+(?:graded|rated|judged|assessed)\s+"
-    r"(?:as\s+|to\s+)?(?:outstanding|good|adequate|inadequate|requires? improvement|"
+    r"(?:as\s+|to\s+)?(?:[“\"‘']\s*)?(?:outstanding|good|adequate|inadequate|requires? improvement|"
     r"requiring improvement)\b",
     re.IGNORECASE,
 )
@@ -95,7 +96,8 @@ ACTOR = re.compile(
 PASSIVE_AFTER = re.compile(
     r"\s*(?:(?:was|were|is|are|has been|have been|had been|is being|was being|are being|"
     r"were being|will be|"
-    r"could be|would be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ld|ht|nt|ung)\b|(?:has|have|had) been\b)",
+    r"could be|would be|can be|may be|might be|must be|should be)\s+(?:\w+ly\s+)?"
+    r"\w+(?:ed|en|wn|ld|ht|nt|ung|pt)\b|(?:has|have|had) been\b)",
     re.IGNORECASE,
 )
 # Institutions that are narration when they act without speaking: "The police and crime panel
@@ -106,16 +108,32 @@ ACTOR_NOT_A_VOICE = re.compile(
 # "Residents of Thornby can now report …": people described by where they live are who the
 # news is about, not a group acting.
 ACTOR_POPULATION = re.compile(r"^(?:the\s+)?[\w'ʼ’\-]+\s+of\b", re.IGNORECASE)
+# The comma inside a commissioner's title ("Police, Fire and Crime Commissioner").
+TITLE_COMMA = re.compile(r"(?<=\bpolice),\s+(?=(?:fire|crime) and )", re.IGNORECASE)
+# A clause of time or place before a subject ("In the report's quotes, a girl said").
+LEADING_CLAUSE = re.compile(
+    r"^(?:in|at|after|before|during|on|following|speaking|when|while|as|since|despite|"
+    r"outside|inside|asked|writing)\b",
+    re.IGNORECASE,
+)
+RELATIVE = re.compile(r"\b(?:who|whose)\b", re.IGNORECASE)
+# A thousands separator ("£90,000"): no clause ends there.
+DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}\b)")
 RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|whose)\b[^,]*(?:,|$)")
 
 
 def trim_subject(sp: str) -> str:
     """The speaker part of a subject: drop leading clauses ("and", "but", "yesterday, ")."""
-    sp = sp.strip()
+    # "Police, Fire and Crime Commissioner" is one title, not two clauses
+    sp = TITLE_COMMA.sub(" ", sp.strip())
     # Keep only the last clause before the verb unless it is an appositive ("X, a resident,",
     # "X, long a critic of the force,", "Jane Smith, 81,"): an appositive ends with a comma.
     appositive = sp.endswith(",")
     parts = [p.strip() for p in sp.split(",") if p.strip()]
+    if len(parts) >= 2 and LEADING_CLAUSE.match(parts[-2]) and not appositive:
+        # "In the quotes in the report, a teenage girl": a clause of place or time first
+        parts = parts[-1:]
+        sp = parts[0]
     if len(parts) >= 2 and NAME.fullmatch(parts[-1]) and TITLES.search(parts[-2]):
         # "Chief Constable of South Wales Police, Matt Jukes": the role names the speaker
         return ", ".join(parts[-2:])
@@ -140,6 +158,7 @@ def reported_subjects(outside: str) -> list[str]:
     """Subjects of a speech verb at the start of a sentence ("In a statement, the force")."""
     lead = REPORTED_LEAD.match(outside)
     body = outside[lead.end() :] if lead else outside
+    body = DIGIT_GROUP.sub("", body)  # "had spent £90,000": no clause ends inside a number
     out = []
     relative = False  # the verb so far was inside "A woman who complained …"
     for m in REPORTED_VERB.finditer(body):
@@ -150,6 +169,9 @@ def reported_subjects(outside: str) -> list[str]:
         length = len(RELATIVE_CLAUSE.sub(" ", sp).split())
         if not sp.strip() or length > limit or re.search(r"[.!?;:“”\"]", sp):
             break
+        if sp.rstrip().endswith(",") and sp.count(",") == 1 and not RELATIVE.search(sp):
+            break  # "Victims deserve better, said the commissioner": the speaker is after
+
         if re.search(r"\b(?:who|that)\s*$", sp) and len(sp.split()) <= 7:
             relative = True
             continue

@@ -125,6 +125,8 @@ class VoiceResolver:
     def role_voice(self, phrase: str) -> str | None:
         """The voice that role words in a phrase point to ("a resident" -> public), or None."""
         phrase = phrase.replace("ʼ", "'")  # "the forceʼs" (see APOSTROPHE) is "the force's"
+        if BARE_FORCE.fullmatch(phrase.strip()):
+            return "force"  # a headline's "…, says force"
         other = OTHER_FORCE.search(phrase)
         if other and self.force_aliases and not (self._alias_rx and self._alias_rx.search(phrase)):
             return None  # another force ("Northmarsh Constabulary") is not our force's voice
@@ -312,13 +314,44 @@ def _inside_alias_free(hit: re.Match, alias_rx: re.Pattern) -> bool:
     )
 
 
+# "force" alone as a speaker, as headlines write it ("…, says force"); elsewhere the word is
+# too common ("use of force") to be a role word.
+BARE_FORCE = re.compile(r"(?:police\s+)?force", re.IGNORECASE)
+# A speaker known by a gendered noun ("the man", "his mother"): "she" or "they" is somebody else.
+_MALE = re.compile(r"\b(?:man|father|dad|son|husband|brother|grandfather|boy|mr)\b", re.I)
+_FEMALE = re.compile(
+    r"\b(?:woman|mother|mum|daughter|wife|sister|grandmother|girl|mrs|miss)\b", re.I
+)
+
+
 def _pronoun_speaker(phrase: str, ctx: SpeechContext) -> tuple[str, str | None] | None:
-    """A pronoun speaker: "he", "she" or "I" is the last person named, others the last speaker."""
-    if phrase.lower() in ("he", "she", "i") and ctx.last_person:
+    """A pronoun speaker: "he", "she" or "I" is the last person named, others the last speaker;
+    never a speaker whose noun says otherwise ("She asked …" after "The man alleged …")."""
+    pronoun = phrase.lower()
+    if pronoun in ("he", "she") and ctx.last_voice and _gendered(pronoun, ctx.last_speaker or ""):
+        return ctx.last_voice, ctx.last_speaker  # "She said" after "a teenage girl said"
+    if pronoun in ("he", "she", "i") and ctx.last_person:
         return ctx.last_person
-    if ctx.last_voice:
+    if ctx.last_voice and _pronoun_fits(pronoun, ctx.last_speaker or ""):
         return ctx.last_voice, ctx.last_speaker
     return None
+
+
+def _gendered(pronoun: str, speaker: str) -> bool:
+    """Whether a speaker phrase names somebody by a noun of the pronoun's gender ("the girl")."""
+    return bool((_MALE if pronoun == "he" else _FEMALE).search(speaker))
+
+
+def _pronoun_fits(pronoun: str, speaker: str) -> bool:
+    """Whether a pronoun can stand for a speaker phrase ("he" for "the man", not "they")."""
+    male, female = bool(_MALE.search(speaker)), bool(_FEMALE.search(speaker))
+    if pronoun == "he":
+        return not female or male
+    if pronoun == "she":
+        return not male or female
+    if pronoun == "they":
+        return not (male or female)
+    return True
 
 
 # A force's leaders, named: when they act ("Chief Constable Simon Byrne has set out plans …"),

@@ -26,11 +26,12 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         "inspectorate",
         r"\b(?:(?:iopc|ipcc|independent police complaints commission)\s+(?:deputy\s+|regional\s+)?"
         r"commissioner|commissioner for children(?: and young people)?|children(?:'s|’s|ʼs)? "
-        r"commissioner|victims(?:'|’|ʼ)? commissioner|information commissioner)",
+        r"commissioner|(?<!crime and )victims(?:'|’|ʼ)? commissioner|information commissioner)",
     ),
     (
         "pcc",
         r"\b(?:police,? fire and crime commissioner|police and crime commissioner|"
+        r"police,? crime and victims(?:'|’|ʼ)? commissioner|"
         r"pcc|pfcc|opcc|crime commissioner|commissioner's office|commissioner|"
         r"scottish police authority|police authority|spa board|association of police and "
         r"crime commissioners|apcc)",
@@ -49,7 +50,7 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         r"home office|policing board member|member of the policing board|assembly member|"
         r"sdlp|dup|sinn f[eé]in|snp|plaid cymru|uup|alliance party|first minister|"
         r"justice secretary|cabinet secretary|"
-        r"secretary of state|shadow|government|councillor|councillors|cllr|council|"
+        r"secretary of state|shadow|government|councillor|councillors|cllr|council|councils|"
         r"mayor|prime minister|treasury|ministry|department for|department of|panel|downing street|"
         r"labour|conservative|tory|lib dem|"
         r"liberal democrat|parliament|committee|peer|lords|"

@@ -33,7 +33,9 @@ from passages.speech_patterns import (
     BEFORE_QUOTE,
     CONJ_CLAUSE,
     CONJ_REPORTED,
+    QUOTE_SPAN,
     SPEAKER_TAIL,
+    STARTS_WITH_QUOTE,
     TRAILING_SUBJ,
     TRAILING_VERB,
     WHICH_REPORTED,
@@ -209,6 +211,10 @@ def trailing_speaker(s: Sentence, resolver: VoiceResolver) -> list[Candidate]:
     Jo Obi told the panel on Friday." A clause with a verb of its own ("…, and he says no officer
     came") and "according to" are not speakers."""
     m = TRAILING_SUBJ.search(s.outside)
+    while m and re.fullmatch(r"(?:and|but|or|then|while)?", trim_subject(m.group("sp")), re.I):
+        # "…, and concluded on Friday, September 23, police said.": a clause with no subject
+        # of its own is not the speaker; look at the next comma
+        m = TRAILING_SUBJ.search(s.outside, m.start() + 1)
     if not m:
         return []
     sp = trim_subject(m.group("sp"))
@@ -376,8 +382,11 @@ SentenceRule = Callable[[Sentence, VoiceResolver, SpeechContext], Attribution | 
 def continued_quote(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> Attribution | None:
     """A quote with no attribution of its own continues the last named speaker, unless the
     narration around it names somebody new with a title ("…, Chief Constable Simon Cole,
-    focused on the fact that 76% are “satisfied”"): that is narration about them."""
+    focused on the fact that 76% are “satisfied”"): that is narration about them; so is
+    narration that cites a word or three ("Its call handling was rated “Good”")."""
     if s.quoted and ctx.last_voice and not _names_new_titled_person(s.outside, resolver, ctx):
+        if _short_quotes(s) and not STARTS_WITH_QUOTE.match(s.text):
+            return None  # narration citing a word or a grade ("judged as “good” by inspectors")
         return Attribution(ctx.last_voice, ctx.last_speaker, True, False)
     return None
 
@@ -402,10 +411,17 @@ def _names_new_titled_person(outside: str, resolver: VoiceResolver, ctx: SpeechC
 def inspection_grade(
     s: Sentence, resolver: VoiceResolver, ctx: SpeechContext
 ) -> Attribution | None:
-    """A grade ("The force was graded inadequate for …") is the inspectorate's judgement."""
-    if INSPECTED.search(s.outside):
+    """A grade ("The force was graded inadequate for …") is the inspectorate's judgement, and
+    so is a grade quoted on its own ("… rated “Good” …")."""
+    if INSPECTED.search(s.outside) or (INSPECTED.search(s.text) and _short_quotes(s)):
         return found_attribution(("inspectorate", None), s.quoted, ctx)
     return None
+
+
+def _short_quotes(s: Sentence) -> bool:
+    """Whether every quotation in the passage is a word or three (a grade, a label)."""
+    spans = QUOTE_SPAN.findall(s.text)
+    return bool(spans) and all(len(span.split()) <= 3 for span in spans)
 
 
 # A body that speaks without a speech verb: "…, saying", "had voiced concerns about …".

@@ -54,6 +54,33 @@ SPEAKER_RULE_CASES = {
             ("pcc", "the commissioner’s office"),
         ),
         ("Four in ten residents said they felt safe at night.", [], NOBODY),
+        # "But" opens the sentence, the speaker follows it; a number's comma ends no clause
+        (
+            "But Eastvale's PCC Ana Fell, who said the force had spent £90,000 on the visit, "
+            "said the inspection was wasteful.",
+            [
+                "Eastvaleʼs PCC Ana Fell",
+                "Eastvaleʼs PCC Ana Fell, who said the force had spent £90000 on the visit",
+            ],
+            ("pcc", "Ana Fell"),
+        ),
+        # a clause of place first: the speaker is after its comma
+        (
+            "In the quotes gathered for the report, a 15-year-old boy said officers had laughed.",
+            ["a 15-year-old boy"],
+            ("public", "a 15-year-old boy"),
+        ),
+        (
+            "The man alleged that nobody took a statement from him.",
+            ["The man"],
+            ("public", "The man"),
+        ),
+        # the speaker comes after the verb: the clause before the comma is not a subject
+        (
+            "Victims deserve better from all of us, said the commissioner.",
+            [],
+            ("pcc", "the commissioner"),
+        ),
         ("The bridge was closed after a lorry struck it on Tuesday.", [], NOBODY),
     ],
     "quote_then_verb_speaker": [
@@ -131,6 +158,13 @@ SPEAKER_RULE_CASES = {
             ("force", "Ravi Kaur"),
         ),
         ("Nobody was hurt, and he says no officer has ever apologised.", [], NOBODY),
+        # a clause with no subject of its own ("and ended on Friday") is passed over
+        (
+            "The hearing was held at headquarters, Kingsmere, and ended on Friday, March 3, "
+            "police said.",
+            ["police"],
+            ("force", "police"),
+        ),
     ],
     "trailing_verb_speaker": [
         (
@@ -333,12 +367,24 @@ SENTENCE_RULE_CASES = {
             _LAST,
             None,
         ),
+        # narration that cites a word or three is not the last speaker going on
+        ("The force was rated “good” for its “fairness” work.", _LAST, None),
+        (
+            "“We will be back,” and the team will stay “as long as it takes”.",
+            _LAST,
+            Attribution("force", "Dana Whitfield", True, False),
+        ),
     ],
     "inspection_grade": [
         (
             "The force was rated inadequate for responding to the public.",
             None,
             Attribution("inspectorate", None, False, True),
+        ),
+        (
+            "Its call handling was rated “Good” this year.",
+            _LAST,
+            Attribution("inspectorate", None, True, True),
         ),
         (
             "Eastvale Police has been graded good at preventing crime.",
@@ -348,6 +394,8 @@ SENTENCE_RULE_CASES = {
         ("The force rated the scheme a success.", None, None),
     ],
     "acting_subject": [
+        # a subject acted upon after a modal is nobody acting ("They" are the searches)
+        ("They can be carried out under ordinary powers.", ("public", "campaigners"), None),
         (
             "The commissioner will chair a public meeting in March.",
             None,
@@ -439,6 +487,28 @@ def test_a_person_introduced_with_a_role_acts_in_that_role():
     assert acting.voice == "pcc"
 
 
+def test_a_pronoun_is_never_a_speaker_whose_noun_says_otherwise():
+    ctx = SpeechContext()
+    resolver = _resolver()
+    assert attribute("The man alleged that nobody called him back.", resolver, ctx).voice == (
+        "public"
+    )
+    assert attribute("He also said that he left messages.", resolver, ctx).voice == "public"
+    assert attribute("She asked for the case file.", resolver, ctx).voice is None
+    ctx = SpeechContext()
+    attribute("The man alleged that nobody called him back.", resolver, ctx)
+    assert attribute("They agreed to look again.", resolver, ctx).voice is None
+    # "she" after "a teenage girl said" is the girl, not the last person named
+    ctx = SpeechContext()
+    attribute("Councillor Mara Quill said the report was late.", resolver, ctx)
+    attribute("A teenage girl said officers had laughed at her.", resolver, ctx)
+    assert attribute("She said: “Nobody believed me.”", resolver, ctx).voice == "public"
+    # a family goes on as "they"
+    ctx = SpeechContext()
+    attribute("Her parents made a joint statement through their solicitor.", resolver, ctx)
+    assert attribute("They said: “The sentence is too short.”", resolver, ctx).voice == "public"
+
+
 def test_a_watchdog_whose_name_holds_the_forces_name_is_the_watchdog():
     # a national article's config names the force just "Police"
     resolver = VoiceResolver([], ["Police"])
@@ -497,6 +567,22 @@ def test_narration_is_not_reached_when_a_speaker_rule_names_somebody():
             "force",
         ),
         ("Chair of the hearing Omar Pike said the allegations were proven.", "force"),
+        # a commissioner's longer title is still the PCC; the Victims' Commissioner is not
+        (
+            "Ana Fell, Police, Crime and Victims' Commissioner for the county, said: “It is a "
+            "tribute to every officer.”",
+            "pcc",
+        ),
+        ("The Victims' Commissioner said the findings were worrying.", "inspectorate"),
+        # a force that hits back is speaking
+        (
+            "But Wexbridge Constabulary has hit back, claiming the assessment was “inaccurate”.",
+            "force",
+        ),
+        # "alleged" is speech after its speaker, not before a noun
+        ("Three cases against alleged drug dealers collapsed this year.", "media"),
+        ("Her parents made a joint statement through their solicitor.", "public"),
+        ("Both district councils said the cuts went too far.", "government"),
         # the police authority is not another force ("Scottish Police")
         (
             "Ian Croft, a member of the Scottish Police Authority, said savings had been made.",

@@ -532,3 +532,53 @@ def test_a_speaker_after_a_quote_ends_where_their_clause_goes_on():
     assert voices(text)[0] == ("force", "Jo Obi")
     added = "“We are recruiting,” said Superintendent Jo Obi, adding that ten handlers start soon."
     assert voices(added)[0][0] == "force"
+
+
+def test_a_complainant_s_grievance_in_a_watchdog_s_account_is_the_public_s():
+    text = (
+        "The Police Ombudsman has upheld a complaint against a Wexmoor officer.\n\n"
+        "He complained as well that nobody rang him back.\n\n"
+        "The family lodged a complaint about how the search was run.\n\n"
+        "The investigator examined the officer's notebook."
+    )
+    assert [v for v, _ in voices(text, kind="inspectorate")] == [
+        "inspectorate",
+        "public",
+        "public",
+        "inspectorate",
+    ]
+    # the same grievance outside a watchdog's story is the journalist's report
+    plain = "He complained as well that nobody rang him back."
+    assert voices(plain)[0][0] == "media"
+    # "he" read as the watchdog's office that spoke before is still the complainant
+    office = (
+        "The Police Ombudsman's Office recommended that the officer be disciplined.\n\n"
+        "He expressed anger that his statement was never taken."
+    )
+    assert [v for v, _ in voices(office, kind="inspectorate")] == ["inspectorate", "public"]
+
+
+def test_a_grade_quoted_on_its_own_is_the_inspectorate_s_not_the_last_speaker_s():
+    text = (
+        "But Wexmoor Police has hit back, saying the inspection “missed half the picture”.\n\n"
+        "Its call handling was rated “Good” by the inspectors."
+    )
+    assert [v for v, _ in voices(text)] == ["force", "inspectorate"]
+    # a longer quote after the force spoke is still the force's
+    goes_on = (
+        "But Wexmoor Police has hit back, saying the inspection “missed half the picture”.\n\n"
+        "“We were rated good for the way we answer calls and we are proud of it.”"
+    )
+    assert voices(goes_on)[1][0] == "force"
+    # a grade the inspectors found, quoted, after an officer spoke
+    found = (
+        "Chief Constable Jo Obi said: “We have worked hard for this.”\n\n"
+        "The force was rated “good” for “fairness” by the inspectorate.\n\n"
+        "Its work with victims was found ‘outstanding’ this year."
+    )
+    assert [v for v, _ in voices(found)] == ["force", "inspectorate", "inspectorate"]
+
+
+def test_a_headline_s_says_force_is_the_force_s():
+    text = "Confidence in county police at its highest, says force\n\nA survey was published."
+    assert voices(text, headline=True)[0][0] == "force"
