@@ -11,7 +11,9 @@ from functools import lru_cache
 import pysbd
 
 from passages.article_voice import refine_voices
+from passages.sentence_rules import short_quotes
 from passages.voice import SpeechContext, VoiceResolver, attribute
+from passages.voice_rules import Sentence
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +151,13 @@ def segment_article(
         # A quote that opens a paragraph and is attributed only in a later passage of it.
         explicit = [a for a in attrs if a.explicit and a.quoted]
         for i, a in enumerate(attrs):
-            if a.quoted and not a.explicit and explicit:
+            # (not narration that cites a word or three: "… branded “failing” by inspectors")
+            if (
+                a.quoted
+                and not a.explicit
+                and explicit
+                and not short_quotes(Sentence.read(texts[i]))
+            ):
                 later = next((b for b in attrs[i + 1 :] if b.explicit and b.quoted), None)
                 src = later or explicit[-1]
                 attrs[i] = type(a)(src.voice, src.speaker, True, False)

@@ -7,7 +7,8 @@
 - `passages.voice_roles`: role words ("a resident", "the commissioner") and their voices;
 - `passages.voice_resolver`: `VoiceResolver` (configured people, force aliases, roles) and the
   article's memory, `SpeechContext`;
-- `passages.voice_rules`: the named rules, in order.
+- `passages.voice_rules`: the named speaker rules and readers, in order;
+- `passages.sentence_rules`: the rules for a passage whose speaker nobody named.
 
 Importers take `attribute`, `SpeechContext` and `VoiceResolver` from here.
 """
@@ -16,12 +17,12 @@ from __future__ import annotations
 
 import logging
 
+from passages.sentence_rules import SENTENCE_RULES
 from passages.voice_resolver import (
     SpeechContext,
     VoiceResolver,
 )
 from passages.voice_rules import (
-    SENTENCE_RULES,
     Attribution,
     Sentence,
     candidates,

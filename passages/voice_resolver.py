@@ -324,6 +324,14 @@ _FEMALE = re.compile(
 )
 
 
+# A speaker that is a body or a document, never "he" or "she" ("an investigation by …").
+_BODY_PHRASE = re.compile(
+    r"^(?:an?|the|its|their)\s+(?:[\w'’-]+\s+)?(?:investigation|report|review|survey|study|"
+    r"inquiry|audit|analysis|force|council|watchdog|inspectorate|office|board|panel|committee)\b",
+    re.IGNORECASE,
+)
+
+
 def _pronoun_speaker(phrase: str, ctx: SpeechContext) -> tuple[str, str | None] | None:
     """A pronoun speaker: "he", "she" or "I" is the last person named, others the last speaker;
     never a speaker whose noun says otherwise ("She asked …" after "The man alleged …")."""
@@ -345,6 +353,8 @@ def _gendered(pronoun: str, speaker: str) -> bool:
 def _pronoun_fits(pronoun: str, speaker: str) -> bool:
     """Whether a pronoun can stand for a speaker phrase ("he" for "the man", not "they")."""
     male, female = bool(_MALE.search(speaker)), bool(_FEMALE.search(speaker))
+    if pronoun in ("he", "she") and _BODY_PHRASE.match(speaker):
+        return False  # "He expressed concern" after "…, an investigation by the watchdog found"
     if pronoun == "he":
         return not female or male
     if pronoun == "she":

@@ -7,9 +7,10 @@ A passage goes through three ordered lists (`passages.voice.attribute` composes 
    a court, a statistic or a passive is nobody; a document speaks for its author; "his office"
    is an official's; anything else goes to the `VoiceResolver`. The first candidate that names
    somebody gives the passage its voice.
-3. `SENTENCE_RULES` apply when no candidate named anybody: an unattributed quote continues the
-   last speaker, an inspection grade is the inspectorate's, a sentence's subject may act with
-   a voice ("The commissioner will chair …"), and anything else is narration.
+3. `passages.sentence_rules.SENTENCE_RULES` apply when no candidate named anybody: an
+   unattributed quote continues the last speaker, an inspection grade is the inspectorate's, a
+   sentence's subject may act with a voice ("The commissioner will chair …"), and anything else
+   is narration.
 
 Rules are pure functions of the passage except that resolving a speaker updates the article's
 `SpeechContext` (the last speaker and the people introduced so far).
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from passages.names import TITLE_AT_END, names_in, strip_titles
+from passages.names import names_in
 from passages.speech_patterns import (
     ACCORDING,
     AFTER_QUOTE_SUBJ,
@@ -33,9 +34,7 @@ from passages.speech_patterns import (
     BEFORE_QUOTE,
     CONJ_CLAUSE,
     CONJ_REPORTED,
-    QUOTE_SPAN,
     SPEAKER_TAIL,
-    STARTS_WITH_QUOTE,
     TRAILING_SUBJ,
     TRAILING_VERB,
     WHICH_REPORTED,
@@ -43,17 +42,13 @@ from passages.speech_patterns import (
     outside_quotes,
 )
 from passages.speech_subjects import (
-    ACTOR,
     ACTOR_NOT_A_VOICE,
-    ACTOR_POPULATION,
     BARE_SPOKESPERSON,
     COURT,
     DATA_WORDS,
     DOCUMENT,
-    INSPECTED,
     OFFICE,
     PASSIVE,
-    PASSIVE_AFTER,
     PERCENT,
     QUANTITY,
     SOURCE_OWNER,
@@ -66,7 +61,7 @@ from passages.speech_subjects import (
     subject_core,
     trim_subject,
 )
-from passages.voice_resolver import SpeechContext, VoiceResolver, speaker_phrase
+from passages.voice_resolver import SpeechContext, VoiceResolver
 from passages.voice_roles import ROLE_PATTERNS
 
 logger = logging.getLogger(__name__)
@@ -170,7 +165,19 @@ def speaker_before_quote(s: Sentence, resolver: VoiceResolver) -> list[Candidate
     in a statement: “…”"."""
     if not s.quoted:
         return []
-    return [Candidate(trim_subject(m.group("sp")), False) for m in BEFORE_QUOTE.finditer(s.text)]
+    out = []
+    for m in BEFORE_QUOTE.finditer(s.text):
+        raw = m.group("sp")
+        if re.search(r",\s+who\b", raw):
+            # "Jo Obi, who once acted for the family, but has since retired, said: “…”": the head
+            out.append(Candidate(subject_core(raw), False))
+        sp = trim_subject(raw)
+        # "…, where the chief constable is called before a board and questioned about “…”": a
+        # subordinate clause is not a speaker ("Police chiefs will publish a plan and say they
+        # are “…”" is: its subject's own verbs come first)
+        if not SUBORDINATE.match(sp):
+            out.append(Candidate(sp, False))
+    return out
 
 
 def according_to(s: Sentence, resolver: VoiceResolver) -> list[Candidate]:
@@ -270,9 +277,21 @@ SPEAKER_RULES: tuple[SpeakerRule, ...] = (
 
 
 def candidates(s: Sentence, resolver: VoiceResolver) -> list[Candidate]:
-    """Every speaker rule's phrases, in rule order, the late ones last."""
+    """Every speaker rule's phrases, in rule order, the late ones last; none in a court's
+    account ("The court heard he had found it hard …": the evidence, not anybody speaking)."""
+    if COURT_HEARD.match(s.outside):
+        return []
     found = [c for rule in SPEAKER_RULES for c in rule(s, resolver)]
     return [c for c in found if not c.late] + [c for c in found if c.late]
+
+
+SUBORDINATE = re.compile(r"^(?:where|when|whereby|if|unless|because|although|though)\b", re.I)
+# "The court heard …", "The jury was told …": what follows is evidence the journalist reports.
+COURT_HEARD = re.compile(
+    r"^(?:(?:but|and|however),?\s+)?the\s+(?:court|jury|hearing|inquest|tribunal)\s+(?:also\s+|"
+    r"previously\s+)?(?:heard|was told|were told|has heard|had heard)\b",
+    re.IGNORECASE,
+)
 
 
 # --- Speaker readers: what a candidate phrase names --------------------------------------------
@@ -372,122 +391,6 @@ def office_voice(
     if ctx.last_person and ctx.last_person[0] in ("pcc", "government"):
         return ctx.last_person
     return "pcc", phrase
-
-
-# --- Sentence rules: when no candidate names a speaker -----------------------------------------
-
-SentenceRule = Callable[[Sentence, VoiceResolver, SpeechContext], Attribution | None]
-
-
-def continued_quote(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> Attribution | None:
-    """A quote with no attribution of its own continues the last named speaker, unless the
-    narration around it names somebody new with a title ("…, Chief Constable Simon Cole,
-    focused on the fact that 76% are “satisfied”"): that is narration about them; so is
-    narration that cites a word or three ("Its call handling was rated “Good”")."""
-    if s.quoted and ctx.last_voice and not _names_new_titled_person(s.outside, resolver, ctx):
-        if _short_quotes(s) and not STARTS_WITH_QUOTE.match(s.text):
-            return None  # narration citing a word or a grade ("judged as “good” by inspectors")
-        return Attribution(ctx.last_voice, ctx.last_speaker, True, False)
-    return None
-
-
-def _names_new_titled_person(outside: str, resolver: VoiceResolver, ctx: SpeechContext) -> bool:
-    """Whether narration names, with a title or role before the name, a person other than the
-    last speaker ("Chief Constable Simon Cole"). Short tags around a quote do not count."""
-    if len(outside.split()) < 8:
-        return False
-    last = (ctx.last_speaker or "").lower().split()
-    for name in names_in(outside):
-        at = outside.find(name)
-        if at <= 0 or " " not in name or (last and name.lower().split()[-1] == last[-1]):
-            continue
-        title = TITLE_AT_END.search(outside[max(0, at - 40) : at])
-        titled = title.group(0) + name if title else name
-        if (title or strip_titles(name) != name) and resolver.role_voice(titled):
-            return True
-    return False
-
-
-def inspection_grade(
-    s: Sentence, resolver: VoiceResolver, ctx: SpeechContext
-) -> Attribution | None:
-    """A grade ("The force was graded inadequate for …") is the inspectorate's judgement, and
-    so is a grade quoted on its own ("… rated “Good” …")."""
-    if INSPECTED.search(s.outside) or (INSPECTED.search(s.text) and _short_quotes(s)):
-        return found_attribution(("inspectorate", None), s.quoted, ctx)
-    return None
-
-
-def _short_quotes(s: Sentence) -> bool:
-    """Whether every quotation in the passage is a word or three (a grade, a label)."""
-    spans = QUOTE_SPAN.findall(s.text)
-    return bool(spans) and all(len(span.split()) <= 3 for span in spans)
-
-
-# A body that speaks without a speech verb: "…, saying", "had voiced concerns about …".
-VOICING = re.compile(
-    r", saying\b|\b(?:voiced|raised|expressed|voices|raises|expresses)\s+(?:its\s+|their\s+|"
-    r"serious\s+|strong\s+)?(?:concerns?|fears?|anger|frustration|opposition|objections?)\b",
-    re.IGNORECASE,
-)
-
-
-def acting_subject(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> Attribution | None:
-    """A subject with a voice that acts without speaking: "The commissioner will chair …",
-    "Residents have started a petition". Not a subject acted upon ("… was heckled"), a panel or
-    a council going about its business ("The council approved …") unless it is "saying" something,
-    nor people described by where they live ("Residents of Thornby can now report …")."""
-    m = ACTOR.match(s.outside)
-    if m and (DATA_WORDS.search(m.group("sp")) or FIGURES_NEXT.match(s.outside[m.end("sp") :])):
-        return _figures_subject(m.group("sp"), s, resolver, ctx)
-    if (
-        m
-        and not PASSIVE_AFTER.match(s.outside[m.end("sp") :])
-        and (not ACTOR_NOT_A_VOICE.search(m.group("sp")) or VOICING.search(s.outside))
-        and not ACTOR_POPULATION.match(m.group("sp"))
-    ):
-        found = resolver.resolve(m.group("sp"), ctx, strict=True, actor=True)
-        if found:
-            return found_attribution(found, s.quoted, ctx)
-    return None
-
-
-# "Home Office figures show …": the subject's owner comes before the figures, which the ACTOR
-# shape would otherwise take for its verb.
-FIGURES_NEXT = re.compile(rf"\s+{DATA_WORDS.pattern}", re.IGNORECASE)
-# Not `SOURCE_VOICES`: the force's records as a bare subject ("Police records seen by this
-# newspaper show …") are the journalist's source; "figures published by the force" is its own.
-FIGURES_VOICES = ("pcc", "inspectorate")
-
-
-def _figures_subject(
-    sp: str, s: Sentence, resolver: VoiceResolver, ctx: SpeechContext
-) -> Attribution | None:
-    """Figures as a sentence's subject ("New IOPC figures show …", "Statistics from the Office
-    for National Statistics suggest …"): the finding of a watchdog, a commissioner or the
-    official statisticians speaks in their voice; other figures (the Home Office's, a
-    council's, the force's recorded crime) are a source the journalist cites."""
-    if STATISTICS_BODY.search(sp):
-        return found_attribution(("government", speaker_phrase(sp)), s.quoted, ctx)
-    voice = resolver.role_voice(sp)
-    if voice in FIGURES_VOICES:
-        return found_attribution((voice, speaker_phrase(sp)), s.quoted, ctx)
-    return None
-
-
-def narration(s: Sentence, resolver: VoiceResolver, ctx: SpeechContext) -> Attribution | None:
-    """Anything else is the journalist's narration (voice None). People it names with a known
-    voice are remembered, so that a later "he said" finds them."""
-    resolver.note_mentions(s.outside, ctx)
-    return Attribution(None, None, s.quoted, False)
-
-
-SENTENCE_RULES: tuple[SentenceRule, ...] = (
-    continued_quote,
-    inspection_grade,
-    acting_subject,
-    narration,
-)
 
 
 def found_attribution(found: Found, quoted: bool, ctx: SpeechContext) -> Attribution:

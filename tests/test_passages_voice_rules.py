@@ -1,4 +1,5 @@
-"""The named speech rules of `passages.voice_rules`, each on sentences written for it.
+"""The named speech rules of `passages.voice_rules` and `passages.sentence_rules`, each on
+sentences written for it.
 
 Every rule has a table: sentences of the shape it handles, with the speaker phrases it
 proposes (or the voice it gives), and at least one sentence it must not fire on. The
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from core.config import Person
+from passages import sentence_rules
 from passages import voice_rules as rules
 from passages.segment import segment_article
 from passages.voice import SpeechContext, VoiceResolver, attribute
@@ -126,6 +128,23 @@ SPEAKER_RULE_CASES = {
             ("inspectorate", "The watchdog"),
         ),
         ("“Every report is investigated,” said Supt Leon Grady.", [], ("force", "Leon Grady")),
+        # a relative clause with a "but" of its own: the head of the subject speaks
+        (
+            "Jo Lane, who once acted for the family, but has since retired, said: "
+            "“Everyone did their job.”",
+            [
+                "Jo Lane but has since retired",
+                "once acted for the family, but has since retired",
+            ],
+            ("public", "Jo Lane"),
+        ),
+        # a subordinate clause before the quote is not a speaker
+        (
+            "The force was put into special measures, where its chief is called before a board "
+            "and questioned about “urgent changes”.",
+            [],
+            NOBODY,
+        ),
     ],
     "according_to": [
         (
@@ -221,7 +240,7 @@ def _rows(table: dict) -> list:
 
 def test_every_speaker_rule_has_a_table_and_a_docstring():
     assert [r.__name__ for r in rules.SPEAKER_RULES] == list(SPEAKER_RULE_CASES)
-    for rule in (*rules.SPEAKER_RULES, *rules.SPEAKER_READERS, *rules.SENTENCE_RULES):
+    for rule in (*rules.SPEAKER_RULES, *rules.SPEAKER_READERS, *sentence_rules.SENTENCE_RULES):
         assert rule.__doc__, rule.__name__
 
 
@@ -435,7 +454,7 @@ SENTENCE_RULE_CASES = {
 
 
 def test_the_sentence_rules_are_in_order_and_narration_comes_last():
-    assert [r.__name__ for r in rules.SENTENCE_RULES] == list(SENTENCE_RULE_CASES)
+    assert [r.__name__ for r in sentence_rules.SENTENCE_RULES] == list(SENTENCE_RULE_CASES)
 
 
 @pytest.mark.parametrize(("name", "text", "last", "expected"), _rows(SENTENCE_RULE_CASES))
@@ -443,13 +462,13 @@ def test_sentence_rule(name, text, last, expected):
     ctx = SpeechContext()
     if last:
         ctx.last_voice, ctx.last_speaker = last
-    assert getattr(rules, name)(Sentence.read(text), _resolver(), ctx) == expected
+    assert getattr(sentence_rules, name)(Sentence.read(text), _resolver(), ctx) == expected
 
 
 def test_narration_remembers_people_for_a_later_he_said():
     ctx = SpeechContext()
     s = Sentence.read("The visit was arranged by Chief Constable Dana Whitfield last week.")
-    assert rules.narration(s, _resolver(), ctx) == Attribution(None, None, False, False)
+    assert sentence_rules.narration(s, _resolver(), ctx) == Attribution(None, None, False, False)
     assert ctx.last_person == ("force", "Dana Whitfield")
     assert attribute("“It was worth it,” he said.", _resolver(), ctx).speaker == "Dana Whitfield"
 
@@ -507,6 +526,29 @@ def test_a_pronoun_is_never_a_speaker_whose_noun_says_otherwise():
     ctx = SpeechContext()
     attribute("Her parents made a joint statement through their solicitor.", resolver, ctx)
     assert attribute("They said: “The sentence is too short.”", resolver, ctx).voice == "public"
+
+
+def test_what_a_court_heard_is_evidence_not_the_last_speaker():
+    text = (
+        "Judge Alan Marsh said the attack had been brutal.\n\n"
+        "The court heard he warned the victim not to call the police."
+    )
+    assert [s.voice for s in segment_article(text, [], ALIASES)] == ["government", "media"]
+
+
+def test_a_word_quoted_in_narration_takes_no_speaker_from_later_in_the_paragraph():
+    text = (
+        "The county force was branded “failing” by a review panel. Its chief constable, "
+        "Dana Whitfield, said: “We will improve.”"
+    )
+    got = [s.voice for s in segment_article(text, [], ALIASES)]
+    assert got == ["media", "force"]
+    # a quote that opens a paragraph is still the speaker's named later in it
+    opening = (
+        "“We will improve, and we will do it quickly.” Chief Constable Dana Whitfield said: "
+        "“The plan starts today.”"
+    )
+    assert segment_article(opening, [], ALIASES)[0].voice == "force"
 
 
 def test_a_watchdog_whose_name_holds_the_forces_name_is_the_watchdog():
@@ -583,6 +625,11 @@ def test_narration_is_not_reached_when_a_speaker_rule_names_somebody():
         ("Three cases against alleged drug dealers collapsed this year.", "media"),
         ("Her parents made a joint statement through their solicitor.", "public"),
         ("Both district councils said the cuts went too far.", "government"),
+        # the subject's own verbs before the speech verb keep it the speaker
+        (
+            "Police chiefs will publish a plan and say they are “deeply sorry” for the delays.",
+            "force",
+        ),
         # the police authority is not another force ("Scottish Police")
         (
             "Ian Croft, a member of the Scottish Police Authority, said savings had been made.",

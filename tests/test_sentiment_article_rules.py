@@ -552,10 +552,16 @@ def test_a_complainant_s_grievance_in_a_watchdog_s_account_is_the_public_s():
     assert voices(plain)[0][0] == "media"
     # "he" read as the watchdog's office that spoke before is still the complainant
     office = (
-        "The Police Ombudsman's Office recommended that the officer be disciplined.\n\n"
+        "The Police Ombudsman's Office said the constable should face a misconduct meeting.\n\n"
         "He expressed anger that his statement was never taken."
     )
     assert [v for v, _ in voices(office, kind="inspectorate")] == ["inspectorate", "public"]
+    # "he" is never the investigation that spoke before
+    found = (
+        "A Wexmoor officer did not keep a victim informed, an inquiry by the watchdog found.\n\n"
+        "He expressed anger that his statement was never taken."
+    )
+    assert [v for v, _ in voices(found, kind="inspectorate")] == ["inspectorate", "public"]
 
 
 def test_a_grade_quoted_on_its_own_is_the_inspectorate_s_not_the_last_speaker_s():
