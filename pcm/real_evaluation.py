@@ -244,6 +244,38 @@ def _relabel(m: Matched, key: str) -> Matched:
     return Matched(key, m.gold, m.voice, m.topics, m.scores, m.probs, m.skipped, m.target)
 
 
+def select_articles(
+    real_dir: str | Path,
+    labels_dir: str | Path,
+    split: str = "test",
+    split_file: str | Path = SPLIT_FILE,
+) -> tuple[dict[str, Article], list[Article], list[str]]:
+    """The labelled articles of one part that have been rebuilt; fails before any work is done.
+
+    Returns:
+        (every labelled article by file, the part's rebuilt articles, the part's files that
+        have not been rebuilt).
+
+    Raises:
+        RealDataError: no article of the labels is in the part, or none has been rebuilt.
+    """
+    articles = read_labels(labels_dir)
+    names = sorted(articles) if split == "all" else [f for f in load_split(split_file)[split]]
+    chosen = [articles[f] for f in names if f in articles]
+    if not chosen:
+        raise RealDataError(
+            f"{labels_dir}: none of its {len(articles)} labelled articles is in the {split} part "
+            f"of {Path(split_file).name}; use --real-split all for a set of labels of its own"
+        )
+    missing = [a.file for a in chosen if not (Path(real_dir) / a.file).is_file()]
+    if missing and len(missing) == len(chosen):
+        raise RealDataError(
+            f"{real_dir}: none of the {len(chosen)} {split} articles has been rebuilt; "
+            "rebuild them with the shared rebuild.py first"
+        )
+    return articles, [a for a in chosen if a.file not in missing], missing
+
+
 def evaluate_real(
     model,
     real_dir: str | Path,
@@ -268,16 +300,7 @@ def evaluate_real(
         {"split", "articles", figures..., "intervals": {figure: [low, high]},
         "voice_errors": {...}, "per_topic_f1": {...}, "missing": [...]}.
     """
-    articles = read_labels(labels_dir)
-    names = sorted(articles) if split == "all" else [f for f in load_split(split_file)[split]]
-    chosen = [articles[f] for f in names if f in articles]
-    missing = [a.file for a in chosen if not (Path(real_dir) / a.file).is_file()]
-    if missing and len(missing) == len(chosen):
-        raise RealDataError(
-            f"{real_dir}: none of the {len(chosen)} {split} articles has been rebuilt; "
-            "rebuild them with the shared rebuild.py first"
-        )
-    chosen = [a for a in chosen if a.file not in missing]
+    articles, chosen, missing = select_articles(real_dir, labels_dir, split, split_file)
     matched, results = analyse_articles(chosen, real_dir, model, progress)
     figures = _metrics(matched, results, articles)
     gold = np.array([[t in m.gold.topics for t in TOPICS] for m in matched], dtype=int)

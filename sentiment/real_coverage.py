@@ -86,7 +86,7 @@ def read_labels(labels_dir: str | Path) -> dict[str, Article]:
         {file name: Article}, in file-name order.
 
     Raises:
-        RealDataError: when the label files are missing.
+        RealDataError: when the label files are missing, or a line of them is not a label.
     """
     labels_dir = Path(labels_dir)
     path = labels_dir / LABELS_FILE
@@ -96,32 +96,49 @@ def read_labels(labels_dir: str | Path) -> dict[str, Article]:
             "(the shared police-news-real folder)"
         )
     articles: dict[str, Article] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        r = json.loads(line)
-        art = articles.setdefault(
-            r["file"], Article(r["file"], r["url"], r["title"], r["force"], r["kind"])
-        )
-        art.sentences.append(
-            Sentence(
-                file=r["file"],
-                para=int(r["para"]),
-                start=r.get("start"),
-                length=r.get("len"),
-                sha=r["sha"],
-                voice=r["voice"],
-                topics={t: s for t, s, _ in r["topics"]},
-                flags={t: f for t, _, f in r["topics"] if f},
+        try:
+            r = json.loads(line)
+            art = articles.setdefault(
+                r["file"], Article(r["file"], r["url"], r["title"], r["force"], r["kind"])
             )
-        )
+            art.sentences.append(_label_sentence(r))
+        except (ValueError, KeyError, TypeError) as exc:
+            what = f"field {exc} missing" if isinstance(exc, KeyError) else str(exc)
+            raise RealDataError(
+                f"{path}:{n}: not a sentence label ({what}); each line must be one JSON "
+                "record with file, url, title, force, kind, para, sha, voice and topics"
+            ) from None
     tsv = labels_dir / ARTICLES_FILE
     if tsv.is_file():
-        with tsv.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                if row["file"] in articles and int(row.get("n_external") or 0) > 0:
-                    articles[row["file"]].external[row["topic"]] = row["stance_external"]
+        with tsv.open(encoding="utf-8", errors="replace") as fh:
+            for n, row in enumerate(csv.DictReader(fh, delimiter="\t"), 2):
+                try:
+                    if row["file"] in articles and int(row.get("n_external") or 0) > 0:
+                        articles[row["file"]].external[row["topic"]] = row["stance_external"]
+                except (KeyError, ValueError) as exc:
+                    raise RealDataError(
+                        f"{tsv}:{n}: not an article stance ({exc}); the file is tab-separated "
+                        "with the columns file, topic, stance_external and n_external"
+                    ) from None
     return dict(sorted(articles.items()))
+
+
+def _label_sentence(r: dict) -> Sentence:
+    """One record of `labels.jsonl` as a `Sentence`."""
+    return Sentence(
+        file=r["file"],
+        para=int(r["para"]),
+        start=r.get("start"),
+        length=r.get("len"),
+        sha=r["sha"],
+        voice=r["voice"],
+        topics={t: s for t, s, _ in r["topics"]},
+        flags={t: f for t, _, f in r["topics"] if f},
+    )
 
 
 def make_split(articles: dict[str, Article]) -> dict[str, list[str]]:
@@ -181,7 +198,13 @@ def article_text(art: Article, real_dir: str | Path) -> str:
             f"{path}: rebuilt text missing; rebuild it with the shared rebuild.py "
             "(see docs on real coverage)"
         )
-    return path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # a text saved by an editor in the old Windows encoding: read it as such
+        logger.warning("%s: not UTF-8, read as cp1252", path)
+        return data.decode("cp1252", errors="replace")
 
 
 def locate(paragraph: str, sent: Sentence) -> tuple[int, int] | None:
@@ -261,7 +284,7 @@ def real_sentences(
         if art is None or not path.is_file():
             missing += 1
             continue
-        paragraphs = split_paragraphs(path.read_text(encoding="utf-8"))
+        paragraphs = split_paragraphs(article_text(art, real_dir))
         for s in art.sentences:
             loc = locate(paragraphs[s.para], s) if s.para < len(paragraphs) else None
             if loc is None:

@@ -9,12 +9,14 @@ import pytest
 import torch
 from torch import nn
 
-from pcm.real_evaluation import bootstrap, evaluate_real, match_article
+from pcm.real_evaluation import bootstrap, evaluate_real, match_article, select_articles
 from sentiment.lora import LORA_FILE, LoRALinear, merge, save, wrap
 from sentiment.real_coverage import (
     SPLIT_FILE,
     Article,
+    RealDataError,
     Sentence,
+    article_text,
     force_config,
     load_split,
     make_split,
@@ -137,6 +139,52 @@ def test_read_labels_and_sentences(tmp_path):
     assert len(found) == 4  # the article that was not rebuilt is left out
 
 
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ('{"file": "t-09.txt", "para": 0', "Expecting"),  # cut short
+        ('{"file": "t-09.txt", "para": 0}', "field 'url' missing"),
+        ('["t-09.txt"]', "not a sentence label"),
+    ],
+)
+def test_a_bad_label_line_is_named_with_its_number(tmp_path, line, says):
+    labels, _, _ = write_fixture(tmp_path)
+    path = labels / "labels.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines[:2], line, *lines[2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(RealDataError, match=rf"labels.jsonl:3: .*{says}") as err:
+        read_labels(labels)
+    assert "\n" not in str(err.value)
+
+
+def test_a_bad_article_stance_row_is_named_with_its_line(tmp_path):
+    labels, _, _ = write_fixture(tmp_path)
+    tsv = labels / "articles.tsv"
+    tsv.write_text(
+        tsv.read_text(encoding="utf-8") + "t-01.txt\tgeneral\tnegative\tnegative\tmany\t2\n"
+    )
+    with pytest.raises(RealDataError, match=r"articles.tsv:4: not an article stance"):
+        read_labels(labels)
+
+
+def test_a_rebuilt_text_saved_in_another_encoding_is_still_read(tmp_path, caplog):
+    labels, texts, _ = write_fixture(tmp_path)
+    articles = read_labels(labels)
+    path = texts / "t-01.txt"
+    original = path.read_text(encoding="utf-8")
+    # a byte order mark, then the old Windows encoding with a curly quote and a pound sign
+    path.write_bytes(b"\xef\xbb\xbf" + original.encode("utf-8"))
+    assert article_text(articles["t-01.txt"], texts) == original
+    path.write_bytes(
+        (original + "It cost \u00a390,000, the \u2018board\u2019 said.\n").encode("cp1252")
+    )
+    assert article_text(articles["t-01.txt"], texts).endswith(
+        "It cost £90,000, the ‘board’ said.\n"
+    )
+    assert "not UTF-8, read as cp1252" in caplog.text
+    assert len(real_sentences(labels, texts, ["t-01.txt"])) == 4  # every labelled sentence found
+
+
 def test_make_split_is_by_article_stratified_and_disjoint(tmp_path):
     labels, _, _ = write_fixture(tmp_path)
     split = make_split(read_labels(labels))
@@ -227,6 +275,30 @@ def test_evaluate_real_runs_the_product_pipeline(tmp_path):
     missing = evaluate_real(load_model(), texts, labels, "train", split, rounds=0)
     assert missing["articles"] == 1
     assert missing["missing"] == []
+
+
+def test_labels_with_no_article_in_the_part_fail_in_one_line_before_the_model_loads(
+    tmp_path, capsys, monkeypatch
+):
+    from pcm.cli import main
+    from sentiment import confidence_model
+
+    labels, texts, split = write_fixture(tmp_path)
+    with pytest.raises(RealDataError, match="--real-split all"):
+        select_articles(texts, labels, "dev", split)
+    # through the CLI: the recorded split names none of these files; no model is loaded
+    monkeypatch.setattr(
+        confidence_model, "ConfidenceModel", lambda *a, **k: pytest.fail("model loaded")
+    )
+    code = main(["evaluate", "--real", str(texts), "--labels", str(labels)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err[-1].startswith("pcm evaluate: ")
+    assert "none of its 2 labelled articles is in the test part" in err[-1]
+    # "all" takes every labelled article, whatever the split says
+    articles, chosen, missing = select_articles(texts, labels, "all", split)
+    assert sorted(a.file for a in chosen) == sorted(articles)
+    assert missing == []
 
 
 # -- low-rank updates ----------------------------------------------------------------------

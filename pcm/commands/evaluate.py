@@ -135,13 +135,17 @@ def handle(args: argparse.Namespace) -> int:
     from sentiment.confidence_model import MODEL_DIR, ConfidenceModel
     from sentiment.evaluation import evaluate
 
+    labels = args.labels or os.environ.get(REAL_LABELS_ENV) or DEFAULT_REAL_LABELS
+    if args.real:
+        from pcm.real_evaluation import select_articles
+
+        select_articles(args.real, labels, args.real_split)  # bad labels fail before any work
     model = ConfidenceModel(args.model or MODEL_DIR, runtime=args.runtime)
     newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
     result = evaluate(model, args.corpus, newsmtsc, args.split)
     if args.real:
         from pcm.real_evaluation import evaluate_real
 
-        labels = args.labels or os.environ.get(REAL_LABELS_ENV) or DEFAULT_REAL_LABELS
         result["real"] = evaluate_real(model, args.real, labels, args.real_split)
     print(json.dumps(result, indent=2) if args.json else format_report(result))
     return 0
