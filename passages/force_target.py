@@ -8,7 +8,8 @@ same paragraph:
 - it names only other forces ("Suffolk Constabulary", "the Met", "Police Scotland"):
   `other_force`;
 - it speaks of forces in general ("forces across England and Wales", "every force",
-  "nationally"): `national`;
+  "nationally"): `national`, except for a config of the police in general (a force named
+  just "Police"), which they are about;
 - it has no topic: `none`;
 - otherwise `force` (an article about the force is about it unless a passage says not).
 """
@@ -83,6 +84,9 @@ class ForceTargeter:
         )
         self._names = {n.lower() for n in names}
         self._places = {p.lower() for p in places}
+        # a config for the police in general ("Police", no aliases): what all forces do is
+        # what it is about
+        self._general = self._names == {"police"} and not places
 
     def names_own(self, text: str) -> bool:
         """True when the passage names the configured force."""
@@ -123,7 +127,7 @@ class ForceTargeter:
         if self.other_forces(text):
             return OTHER_FORCE
         if NATIONAL_WORDS.search(text):
-            return NATIONAL
+            return FORCE if self._general and has_topics else NATIONAL
         if previous in (OTHER_FORCE, NATIONAL) and ANAPHOR.search(text):
             return previous
         return FORCE if has_topics else NONE

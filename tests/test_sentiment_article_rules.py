@@ -265,6 +265,15 @@ def test_target(targeter, text, has_topics, previous, target):
     assert targeter.target(text, has_topics, previous) == target
 
 
+def test_for_the_police_in_general_what_all_forces_do_is_theirs():
+    general = ForceTargeter("Police", [], [])
+    assert general.target("Forces across England and Wales missed the target.", True) == "force"
+    assert general.target("Nationally, confidence fell to 46 per cent.", True) == "force"
+    # a named force is still another force; with no topic a passage counts for nobody
+    assert general.target("Suffolk Constabulary was rated inadequate.", True) == "other_force"
+    assert general.target("Nationally, it rained.", False) == "national"
+
+
 def test_police_words_that_are_not_force_names(targeter):
     assert targeter.other_forces("The Police Federation and Neighbourhood Police teams met.") == []
 
