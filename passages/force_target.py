@@ -87,10 +87,25 @@ class ForceTargeter:
         # a config for the police in general ("Police", no aliases): what all forces do is
         # what it is about
         self._general = self._names == {"police"} and not places
+        # the force's place named alone, as the force is in comparisons ("Dorset is one of 18
+        # out of 43 forces to …", "Norfolk was among the best forces for …")
+        self._place_alone = (
+            re.compile(
+                r"\b(?:"
+                + "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+                + r")\b(?!\s*(?i:county|council|coast|fire))"
+            )
+            if places
+            else None
+        )
 
     def names_own(self, text: str) -> bool:
         """True when the passage names the configured force."""
         return bool(self._own and self._own.search(text))
+
+    def _compared(self, text: str) -> bool:
+        """Whether a passage about forces in general names the force's place as one of them."""
+        return bool(self._place_alone and self._place_alone.search(text))
 
     def other_forces(self, text: str) -> list[str]:
         """Forces the passage names that are not the configured one."""
@@ -127,7 +142,9 @@ class ForceTargeter:
         if self.other_forces(text):
             return OTHER_FORCE
         if NATIONAL_WORDS.search(text):
-            return FORCE if self._general and has_topics else NATIONAL
+            if has_topics and (self._general or self._compared(text)):
+                return FORCE
+            return NATIONAL
         if previous in (OTHER_FORCE, NATIONAL) and ANAPHOR.search(text):
             return previous
         return FORCE if has_topics else NONE

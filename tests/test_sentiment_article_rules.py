@@ -256,6 +256,14 @@ def targeter():
         ("Devon and Cornwall Police cut its 101 waits.", True, None, "other_force"),
         ("Forces across England and Wales missed the target.", True, None, "national"),
         ("Nationally, confidence in policing fell to 46 per cent.", True, None, "national"),
+        # the force's place named as one of the forces compared is the force
+        ("Wexmoor is one of 12 of the 43 forces graded inadequate.", True, None, "force"),
+        (
+            "Ashby County Council and councils across England and Wales objected.",
+            True,
+            None,
+            "national",
+        ),
         ("It also said its officers had made progress.", True, "other_force", "other_force"),
         ("The weather was cold.", False, None, "none"),
         ("Officers must improve how they update victims.", True, None, "force"),
