@@ -31,7 +31,9 @@ _CAP = r"[A-Z][\w'’\-]+"
 NAMED_FORCE = re.compile(
     rf"\b(?:{_CAP}(?:\s+(?:and|&)\s+{_CAP}|\s+{_CAP}){{0,3}})\s+(?:Police|Constabulary)"
     rf"(?!\s+(?:Federation|Association|Staff|Network|and Crime|Fire|Officers?|Chiefs?|"
-    rf"Scotland|Service of))\b"
+    # a station, a building or a watchdog is not a force ("Leyland Police Station",
+    # "Independent Police Complaints Commission")
+    rf"Scotland|Service of|Stations?|Headquarters|HQ|Complaints|Conduct|Cadets|Museum))\b"
 )
 # Forces whose names do not follow the "<place> Police" pattern.
 FIXED_FORCE = re.compile(

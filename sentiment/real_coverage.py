@@ -222,22 +222,59 @@ def locate(paragraph: str, sent: Sentence) -> tuple[int, int] | None:
     return None
 
 
+MAIN_FORCE = re.compile(r"^(?P<main>[^(;]+?)\s*\((?P<how>with|now)\s+(?P<other>[^)]+)\)$")
+# The short forms UK papers print for counties in force names ("Beds Police", "Herts Police").
+SHORT_PLACES = {
+    "Bedfordshire": "Beds",
+    "Buckinghamshire": "Bucks",
+    "Cambridgeshire": "Cambs",
+    "Derbyshire": "Derbys",
+    "Gloucestershire": "Glos",
+    "Hampshire": "Hants",
+    "Hertfordshire": "Herts",
+    "Leicestershire": "Leics",
+    "Lincolnshire": "Lincs",
+    "Northamptonshire": "Northants",
+    "Nottinghamshire": "Notts",
+    "Staffordshire": "Staffs",
+    "Warwickshire": "Warks",
+    "Wiltshire": "Wilts",
+}
+# Names of forces that no rule of the long name gives.
+OTHER_NAMES = {
+    "Metropolitan Police": ("the Met", "Met Police", "Scotland Yard"),
+    "Metropolitan Police Service": ("the Met", "Met Police", "Scotland Yard"),
+    "British Transport Police": ("BTP",),
+}
+
+
 def force_config(art: Article):
     """A config for one real article's force: its name and the usual short forms."""
     from core.config import Config, Force
 
-    name = art.force
+    name, forms = art.force, set()
+    # "Lancashire Constabulary (with Merseyside Police)": the first force is the article's;
+    # "Strathclyde Police (now Police Scotland)": its later name is one of its names
+    main = MAIN_FORCE.match(name)
+    if main:
+        name = main.group("main")
+        if main.group("how") == "now":
+            forms.add(main.group("other"))
     if "(" in name or ";" in name or "national" in name.lower():
         # national or several forces: the sentences are about the police in general
         return Config(force=Force(name="Police", aliases=[]))
     place = re.sub(r"\s+(Police|Constabulary|Police Service)$", "", name).strip()
     # "Police Scotland" has no place before "Police"
-    forms = set() if name.startswith("Police ") else {f"{place} Police", f"{place} Constabulary"}
+    places = [] if name.startswith("Police ") else [place]
+    if place in SHORT_PLACES:
+        places.append(SHORT_PLACES[place])  # "Beds Police"
+    for p in places:
+        forms |= {f"{p} Police", f"{p} Constabulary"}
     words = [w for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper()]
     if len(words) >= 3:
         forms.add("".join(w[0] for w in words))  # "Police Service of Northern Ireland": PSNI
-    area = [] if name.startswith("Police ") else [place]
-    return Config(force=Force(name=name, aliases=sorted(forms - {name}), area=area))
+    forms |= set(OTHER_NAMES.get(name, ()))
+    return Config(force=Force(name=name, aliases=sorted(forms - {name}), area=places))
 
 
 def product_kind(kind: str) -> str | None:

@@ -254,6 +254,14 @@ def targeter():
         ("The Met has been placed in special measures.", True, None, "other_force"),
         ("Police Scotland closed 29 counters.", True, None, "other_force"),
         ("Devon and Cornwall Police cut its 101 waits.", True, None, "other_force"),
+        # a police station or a watchdog named with "Police" is not another force
+        ("Thornby Police Station's front counter has reopened.", True, None, "force"),
+        (
+            "The Independent Police Complaints Commission found no fault.",
+            True,
+            None,
+            "force",
+        ),
         ("Forces across England and Wales missed the target.", True, None, "national"),
         ("Nationally, confidence in policing fell to 46 per cent.", True, None, "national"),
         # the force's place named as one of the forces compared is the force

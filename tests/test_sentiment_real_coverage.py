@@ -231,6 +231,18 @@ def test_force_config_gives_the_usual_short_forms():
     assert "Suffolk Police" in cfg.force.aliases
     national = force_config(Article("x", "u", "t", "(national: forces in England and Wales)", "o"))
     assert national.force.aliases == []
+    # a county's short form, the Met's other names
+    beds = force_config(Article("x", "u", "t", "Bedfordshire Police", "local_news"))
+    assert "Beds Police" in beds.force.aliases
+    met = force_config(Article("x", "u", "t", "Metropolitan Police", "local_news"))
+    assert {"the Met", "Met Police"} <= set(met.force.aliases)
+    # the first of two forces is the article's; a force's later name is one of its names
+    both = force_config(Article("x", "u", "t", "Wexmoor Constabulary (with Vale Police)", "o"))
+    assert both.force.name == "Wexmoor Constabulary"
+    assert "Vale Police" not in both.force.aliases
+    renamed = force_config(Article("x", "u", "t", "Wexmoor Police (now Vale Police)", "o"))
+    assert renamed.force.name == "Wexmoor Police"
+    assert "Vale Police" in renamed.force.aliases
 
 
 def test_bootstrap_intervals_hold_the_figure():
