@@ -123,7 +123,7 @@ class ForceTargeter:
             low = found.lower()
             if low in self._names or any(low.startswith(p + " ") for p in self._places):
                 continue
-            if self._own and self._own.search(found):
+            if self._own and self._own.search(found) and not self._general:
                 continue
             out.append(found)
         return out
@@ -139,12 +139,19 @@ class ForceTargeter:
         Returns:
             "force", "other_force", "national" or "none".
         """
+        if self._general:
+            # "police" is every passage's word: a passage naming a force is about that force
+            if self.other_forces(text):
+                return OTHER_FORCE
+            if has_topics:
+                return FORCE
+            return NATIONAL if NATIONAL_WORDS.search(text) else NONE
         if self.names_own(text):
             return FORCE
         if self.other_forces(text):
             return OTHER_FORCE
         if NATIONAL_WORDS.search(text):
-            if has_topics and (self._general or self._compared(text)):
+            if has_topics and self._compared(text):
                 return FORCE
             return NATIONAL
         if previous in (OTHER_FORCE, NATIONAL) and ANAPHOR.search(text):

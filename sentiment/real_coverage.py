@@ -260,21 +260,31 @@ def force_config(art: Article):
         name = main.group("main")
         if main.group("how") == "now":
             forms.add(main.group("other"))
-    if "(" in name or ";" in name or "national" in name.lower():
-        # national or several forces: the sentences are about the police in general
+    if "(" in name or "national" in name.lower():
+        # national, or forces named only in a note: the police in general
         return Config(force=Force(name="Police", aliases=[]))
+    # "Dyfed-Powys Police; North Wales Police": the article is about each of them
+    names = [n.strip() for n in name.split(";") if n.strip()]
+    places: list[str] = []
+    for each in names:
+        each_forms, each_places = _force_names(each)
+        forms |= each_forms | {each}
+        places += each_places
+    return Config(force=Force(name=names[0], aliases=sorted(forms - {names[0]}), area=places))
+
+
+def _force_names(name: str) -> tuple[set[str], list[str]]:
+    """(other names, place names) of one force, as papers print them."""
     place = re.sub(r"\s+(Police|Constabulary|Police Service)$", "", name).strip()
     # "Police Scotland" has no place before "Police"
     places = [] if name.startswith("Police ") else [place]
     if place in SHORT_PLACES:
         places.append(SHORT_PLACES[place])  # "Beds Police"
-    for p in places:
-        forms |= {f"{p} Police", f"{p} Constabulary"}
+    forms = {f"{p} {word}" for p in places for word in ("Police", "Constabulary")}
     words = [w for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper()]
     if len(words) >= 3:
         forms.add("".join(w[0] for w in words))  # "Police Service of Northern Ireland": PSNI
-    forms |= set(OTHER_NAMES.get(name, ()))
-    return Config(force=Force(name=name, aliases=sorted(forms - {name}), area=places))
+    return forms | set(OTHER_NAMES.get(name, ())), places
 
 
 def product_kind(kind: str) -> str | None:

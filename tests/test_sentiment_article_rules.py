@@ -287,6 +287,8 @@ def test_for_the_police_in_general_what_all_forces_do_is_theirs():
     assert general.target("Nationally, confidence fell to 46 per cent.", True) == "force"
     # a named force is still another force; with no topic a passage counts for nobody
     assert general.target("Suffolk Constabulary was rated inadequate.", True) == "other_force"
+    assert general.target("Suffolk Police was rated inadequate.", True) == "other_force"
+    assert general.target("Public confidence in the police has fallen.", True) == "force"
     assert general.target("Nationally, it rained.", False) == "national"
 
 

@@ -240,6 +240,9 @@ def test_force_config_gives_the_usual_short_forms():
     both = force_config(Article("x", "u", "t", "Wexmoor Constabulary (with Vale Police)", "o"))
     assert both.force.name == "Wexmoor Constabulary"
     assert "Vale Police" not in both.force.aliases
+    pair = force_config(Article("x", "u", "t", "Wexmoor Police; Vale Constabulary", "o"))
+    assert pair.force.name == "Wexmoor Police"
+    assert {"Vale Constabulary", "Vale Police"} <= set(pair.force.aliases)
     renamed = force_config(Article("x", "u", "t", "Wexmoor Police (now Vale Police)", "o"))
     assert renamed.force.name == "Wexmoor Police"
     assert "Vale Police" in renamed.force.aliases
