@@ -25,8 +25,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from passages.speech_patterns import SPEECH_VERBS
-from passages.speech_subjects import STATISTICS_BODIES
+from passages.speech_patterns import SPEECH_VERBS, only_short_quotes
+from passages.speech_subjects import PEEL_GRADES, STATISTICS_BODIES
+from passages.voice_roles import FEMALE_NOUNS, MALE_NOUNS
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +55,7 @@ _FINDING_VERB = (
     r"gave|awarded|congratulated|congratulates|assessed|inspected|reported|reports|"
     r"acknowledged|acknowledges|welcomed|welcomes|commended|commends|revealed|reveals)"
 )
-_GRADE = (
-    r"(?:outstanding|good|adequate|inadequate|requires? improvement|requiring improvement|"
-    r"failing|poor)"
-)
+_GRADE = rf"(?:{PEEL_GRADES}|failing|poor)"
 FINDING = re.compile(
     "|".join(
         (
@@ -164,7 +162,6 @@ HEADLINE_SPEECH = re.compile(
 QUOTED_GRADE = re.compile(rf"['‘“\"]\s*{_GRADE}\b", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 QUOTE_MARKS = re.compile(r"[“”\"]")
-QUOTED_SPAN = re.compile(r"[“\"]([^“”\"]*)[”\"]")
 SHORT_QUOTE_WORDS = 6  # a quoted fragment this short is a phrase cited, not a speaker's words
 # Speech verbs that are not also a finding's verbs ("judged", "found", "rated" report a
 # judgement: "rated good for “fairness” by inspectors" quotes no speaker).
@@ -220,14 +217,12 @@ HEARING_PANEL = re.compile(
     re.IGNORECASE,
 )
 WATCHDOG_BODY = re.compile(rf"\b{_NAMED_BODY}\b", re.IGNORECASE)
-# A speaker the rules carried over by a pronoun, or the watchdog's office itself.
-PRONOUN_SPEAKER = re.compile(r"^(?:he|she|they|the office)?$", re.IGNORECASE)
 # In a watchdog's account of a complaint, the complainant's grievance reported without a quote
 # ("He complained as well that nobody rang him back", "The family lodged a complaint
 # about …") is the complainant's voice, not the watchdog's finding.
 COMPLAINT = re.compile(
-    r"^(?:but\s+|and\s+)?(?:he|she|they|the\s+(?:man|woman|complainant|complainants|family|"
-    r"victim|mother|father|parents|son|daughter|husband|wife|partner))\s+(?:also\s+|further\s+|"
+    r"^(?:but\s+|and\s+)?(?:he|she|they|the\s+(?:complainants?|family|victim|parents|partner|"
+    rf"{MALE_NOUNS}|{FEMALE_NOUNS}))\s+(?:also\s+|further\s+|"
     r"had\s+|has\s+|have\s+)?(?:complained|alleged|expressed\s+(?:\w+\s+)?(?:concerns?|"
     r"dissatisfaction|frustration|anger)|raised\s+(?:\w+\s+)?concerns?|made\s+(?:a\s+|further"
     r"\s+)?complaints?|lodged\s+(?:a\s+)?complaints?)\b",
@@ -307,10 +302,7 @@ def _speech_quoted(text: str) -> bool:
         return False
     if SPEECH_VERB.search(text):
         return True  # "A force spokesperson said … “a lot of hard work”"
-    spans = QUOTED_SPAN.findall(text)
-    if len(spans) * 2 != len(QUOTE_MARKS.findall(text)):
-        return True
-    return any(len(span.split()) > SHORT_QUOTE_WORDS for span in spans)
+    return not only_short_quotes(text, SHORT_QUOTE_WORDS)
 
 
 def _byline_writer(text: str, speaker: str | None) -> bool:
@@ -374,11 +366,7 @@ def _body_voice(
         )
     ):
         return INSPECTORATE, speaker
-    if (
-        article.watchdog_body
-        and (voice == MEDIA or (voice == INSPECTORATE and PRONOUN_SPEAKER.match(speaker or "")))
-        and COMPLAINT.match(text)
-    ):
+    if voice == MEDIA and article.watchdog_body and COMPLAINT.match(text):
         return "public", None
     if voice == MEDIA and article.speaker_voice and FIRST_PERSON.search(text):
         # "Sergeant Jo Obi said: We will keep stopping drivers" then "So far we have arrested 40":

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from passages.names import TITLE_AT_END, names_in, strip_titles
-from passages.speech_patterns import QUOTE_SPAN, STARTS_WITH_QUOTE
+from passages.speech_patterns import STARTS_WITH_QUOTE, only_short_quotes
 from passages.speech_subjects import (
     ACTOR,
     ACTOR_NOT_A_VOICE,
@@ -69,8 +69,7 @@ def inspection_grade(
 
 def short_quotes(s: Sentence) -> bool:
     """Whether every quotation in the passage is a word or three (a grade, a label)."""
-    spans = QUOTE_SPAN.findall(s.text)
-    return bool(spans) and all(len(span.split()) <= 3 for span in spans)
+    return only_short_quotes(s.text, 3)
 
 
 # A body that speaks without a speech verb: "…, saying", "had voiced concerns about …".

@@ -123,6 +123,9 @@ QUOTE_SPAN = re.compile(
     r"“[^”]{3,}”?|\"[^\"]{3,}\"?|(?:^|(?<=[\s(]))‘[^’]{3,}’|(?:^|(?<=[\s(]))'[^']{3,}'"
 )
 # An apostrophe inside a word ("We’re", "force’s") is not a quote mark: the rules see it as ʼ.
+# The comma inside a commissioner's title ("Police, Fire and Crime Commissioner") joins one
+# title, it does not end a clause: the rules read it without the comma.
+TITLE_COMMA = re.compile(r"(?<=\bpolice),\s+(?=(?:fire|crime) and )", re.IGNORECASE)
 APOSTROPHE = re.compile(r"(?<=\w)[’'](?=\w)|(?<=s)[’'](?=\s+[a-z])")
 # "…, and the force said there was …": reported speech after a conjunction mid-sentence.
 CONJ_REPORTED = re.compile(
@@ -164,6 +167,13 @@ def has_quote(text: str) -> bool:
         or bool(STARTS_WITH_QUOTE.match(text))
         or bool(QUOTE_THEN_VERB.search(text) and any(c in text for c in '”"'))
     )
+
+
+def only_short_quotes(text: str, max_words: int) -> bool:
+    """Whether the passage quotes something and every quotation in it (an unclosed one runs to
+    the end) is at most `max_words` words: a phrase cited, not somebody's speech."""
+    spans = QUOTE_SPAN.findall(text)
+    return bool(spans) and all(len(span.split()) <= max_words for span in spans)
 
 
 def outside_quotes(text: str) -> str:

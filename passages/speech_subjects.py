@@ -29,10 +29,13 @@ BARE_SPOKESPERSON = re.compile(
 )
 # "The force was graded inadequate …", "… rated “Good” for its call handling": the judgement is
 # the inspectorate's.
+# The inspectorate's grades (PEEL's four and their spellings).
+PEEL_GRADES = (
+    r"(?:outstanding|good|adequate|inadequate|requires? improvement|requiring improvement)"
+)
 INSPECTED = re.compile(
     r"\b(?:was|were|is|are|has been|have been)\s+(?:graded|rated|judged|assessed)\s+"
-    r"(?:as\s+|to\s+)?(?:[“\"‘']\s*)?(?:outstanding|good|adequate|inadequate|requires? improvement|"
-    r"requiring improvement)\b",
+    rf"(?:as\s+|to\s+)?(?:[“\"‘']\s*)?{PEEL_GRADES}\b",
     re.IGNORECASE,
 )
 # "The force was rated inadequate", "A man was found": passive, nobody is speaking.
@@ -108,8 +111,6 @@ ACTOR_NOT_A_VOICE = re.compile(
 # "Residents of Thornby can now report …": people described by where they live are who the
 # news is about, not a group acting.
 ACTOR_POPULATION = re.compile(r"^(?:the\s+)?[\w'ʼ’\-]+\s+of\b", re.IGNORECASE)
-# The comma inside a commissioner's title ("Police, Fire and Crime Commissioner").
-TITLE_COMMA = re.compile(r"(?<=\bpolice),\s+(?=(?:fire|crime) and )", re.IGNORECASE)
 # A clause of time or place before a subject ("In the report's quotes, a girl said").
 LEADING_CLAUSE = re.compile(
     r"^(?:in|at|after|before|during|on|following|speaking|when|while|as|since|despite|"
@@ -124,8 +125,7 @@ RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|whose)\b[^,]*(?:,|$)")
 
 def trim_subject(sp: str) -> str:
     """The speaker part of a subject: drop leading clauses ("and", "but", "yesterday, ")."""
-    # "Police, Fire and Crime Commissioner" is one title, not two clauses
-    sp = TITLE_COMMA.sub(" ", sp.strip())
+    sp = sp.strip()
     # Keep only the last clause before the verb unless it is an appositive ("X, a resident,",
     # "X, long a critic of the force,", "Jane Smith, 81,"): an appositive ends with a comma.
     appositive = sp.endswith(",")

@@ -23,7 +23,15 @@ from passages.names import (
     person_names,
     strip_titles,
 )
-from passages.voice_roles import ACTOR_PUBLIC, INSTITUTIONS, NOT_A_VOICE, OTHER_FORCE, ROLE_PATTERNS
+from passages.voice_roles import (
+    ACTOR_PUBLIC,
+    FEMALE_NOUNS,
+    INSTITUTIONS,
+    MALE_NOUNS,
+    NOT_A_VOICE,
+    OTHER_FORCE,
+    ROLE_PATTERNS,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -318,15 +326,13 @@ def _inside_alias_free(hit: re.Match, alias_rx: re.Pattern) -> bool:
 # too common ("use of force") to be a role word.
 BARE_FORCE = re.compile(r"(?:police\s+)?force", re.IGNORECASE)
 # A speaker known by a gendered noun ("the man", "his mother"): "she" or "they" is somebody else.
-_MALE = re.compile(r"\b(?:man|father|dad|son|husband|brother|grandfather|boy|mr)\b", re.I)
-_FEMALE = re.compile(
-    r"\b(?:woman|mother|mum|daughter|wife|sister|grandmother|girl|mrs|miss)\b", re.I
-)
+_MALE = re.compile(rf"\b{MALE_NOUNS}\b", re.I)
+_FEMALE = re.compile(rf"\b{FEMALE_NOUNS}\b", re.I)
 
 
 # A speaker that is a body or a document, never "he" or "she" ("an investigation by …").
 _BODY_PHRASE = re.compile(
-    r"^(?:an?|the|its|their)\s+(?:[\w'’-]+\s+)?(?:investigation|report|review|survey|study|"
+    r"^(?:an?|the|its|their)\s+(?:[\w'’ʼ-]+\s+){0,3}?(?:investigation|report|review|survey|study|"
     r"inquiry|audit|analysis|force|council|watchdog|inspectorate|office|board|panel|committee)\b",
     re.IGNORECASE,
 )

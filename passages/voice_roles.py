@@ -98,6 +98,9 @@ _ROLE_TABLE: list[tuple[str, str]] = [
     ),
 ]
 ROLE_PATTERNS = [(voice, re.compile(rx, re.IGNORECASE)) for voice, rx in _ROLE_TABLE]
+# Nouns for one person of a known sex ("the man", "his mother"), for "he" and "she".
+MALE_NOUNS = r"(?:man|father|dad|son|husband|brother|grandfather|boy|mr)"
+FEMALE_NOUNS = r"(?:woman|mother|mum|daughter|wife|sister|grandmother|girl|mrs|miss)"
 # The leading entries name institutions (the Met, watchdog commissioners, the PCC, the
 # inspectorate, politicians): the ones that can speak "for" a force named beside them.
 INSTITUTIONS = 5

@@ -35,6 +35,7 @@ from passages.speech_patterns import (
     CONJ_CLAUSE,
     CONJ_REPORTED,
     SPEAKER_TAIL,
+    TITLE_COMMA,
     TRAILING_SUBJ,
     TRAILING_VERB,
     WHICH_REPORTED,
@@ -90,8 +91,9 @@ class Sentence:
 
     @classmethod
     def read(cls, text: str) -> Sentence:
-        """The passage with its apostrophes normalised, its quote flag and its narration."""
-        text = APOSTROPHE.sub("ʼ", text)
+        """The passage with its apostrophes and title commas normalised, its quote flag and its
+        narration."""
+        text = TITLE_COMMA.sub(" ", APOSTROPHE.sub("ʼ", text))
         return cls(text, has_quote(text), outside_quotes(text).strip())
 
     def before(self, phrase: str) -> str:

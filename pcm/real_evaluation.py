@@ -284,6 +284,7 @@ def evaluate_real(
     split_file: str | Path = SPLIT_FILE,
     rounds: int = BOOTSTRAP_ROUNDS,
     progress: Callable[[int, int], None] | None = None,
+    selection: tuple[dict[str, Article], list[Article], list[str]] | None = None,
 ) -> dict:
     """Every real-coverage figure `pcm evaluate --real` prints, with 95% intervals.
 
@@ -295,12 +296,15 @@ def evaluate_real(
         split_file: the recorded split.
         rounds: bootstrap resamples (0: no intervals).
         progress: called with (articles done, total).
+        selection: `select_articles`'s answer for these arguments, when the caller has it.
 
     Returns:
         {"split", "articles", figures..., "intervals": {figure: [low, high]},
         "voice_errors": {...}, "per_topic_f1": {...}, "missing": [...]}.
     """
-    articles, chosen, missing = select_articles(real_dir, labels_dir, split, split_file)
+    articles, chosen, missing = selection or select_articles(
+        real_dir, labels_dir, split, split_file
+    )
     matched, results = analyse_articles(chosen, real_dir, model, progress)
     figures = _metrics(matched, results, articles)
     gold = np.array([[t in m.gold.topics for t in TOPICS] for m in matched], dtype=int)

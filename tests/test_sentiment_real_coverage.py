@@ -316,6 +316,19 @@ def test_labels_with_no_article_in_the_part_fail_in_one_line_before_the_model_lo
     assert missing == []
 
 
+def test_evaluate_real_from_the_cli_shows_its_progress_and_keeps_stdout_json(tmp_path, capsys):
+    from pcm.cli import main
+
+    labels, texts, _ = write_fixture(tmp_path)
+    argv = ["evaluate", "--json", "--real", str(texts), "--labels", str(labels)]
+    assert main([*argv, "--real-split", "all"]) == 0
+    out = capsys.readouterr()
+    real = json.loads(out.out)["real"]
+    assert (real["split"], real["articles"], real["sentences"]) == ("all", 2, 6)
+    assert "real all" in out.err
+    assert "2/2" in out.err
+
+
 # -- low-rank updates ----------------------------------------------------------------------
 
 

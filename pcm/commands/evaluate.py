@@ -65,6 +65,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "model.runtime in docs/configuration.md)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="hide the progress bar of --real"
+    )
     parser.set_defaults(func=handle)
 
 
@@ -136,16 +139,33 @@ def handle(args: argparse.Namespace) -> int:
     from sentiment.evaluation import evaluate
 
     labels = args.labels or os.environ.get(REAL_LABELS_ENV) or DEFAULT_REAL_LABELS
+    selection = None
     if args.real:
         from pcm.real_evaluation import select_articles
 
-        select_articles(args.real, labels, args.real_split)  # bad labels fail before any work
+        # bad labels or a part with no article fail before the model loads
+        selection = select_articles(args.real, labels, args.real_split)
     model = ConfidenceModel(args.model or MODEL_DIR, runtime=args.runtime)
     newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
     result = evaluate(model, args.corpus, newsmtsc, args.split)
-    if args.real:
+    if selection is not None:
+        from tqdm import tqdm
+
         from pcm.real_evaluation import evaluate_real
 
-        result["real"] = evaluate_real(model, args.real, labels, args.real_split)
+        with tqdm(
+            total=len(selection[1]),
+            unit="article",
+            desc=f"real {args.real_split}",
+            disable=args.no_progress,
+        ) as bar:
+            result["real"] = evaluate_real(
+                model,
+                args.real,
+                labels,
+                args.real_split,
+                progress=lambda done, total: bar.update(done - bar.n),
+                selection=selection,
+            )
     print(json.dumps(result, indent=2) if args.json else format_report(result))
     return 0
