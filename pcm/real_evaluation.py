@@ -186,7 +186,8 @@ def _metrics(rows: list[Matched], results: dict[str, dict], articles: dict[str, 
             total += 1
             agree += predicted.get(topic) == stance
     out["article_external_pairs"] = total
-    out["article_external_agreement"] = agree / max(total, 1)
+    # None (JSON null) when the labels give no article stances (no articles.tsv)
+    out["article_external_agreement"] = agree / total if total else None
     return out
 
 
@@ -232,7 +233,7 @@ def bootstrap(
                 rows.extend(_relabel(m, key) for m in by_article[f])
         figures = _metrics(rows, res, arts)
         for name in HEADLINE:
-            if name in figures:
+            if figures.get(name) is not None:
                 samples[name].append(figures[name])
     return {
         k: [round(float(np.percentile(v, 2.5)), 4), round(float(np.percentile(v, 97.5)), 4)]

@@ -37,6 +37,7 @@ from sentiment.heads import save_heads
 from sentiment.lora import load_update, save, wrap
 from sentiment.newsmtsc import TRAIN_FILE
 from sentiment.newsmtsc import train_path as newsmtsc_train_path
+from sentiment.real_coverage import EXTRA_LABELS_DIR
 from sentiment.train import Settings, StanceItem, TrainData, Trainer, cache_lower, set_seed
 from sentiment.training import _add_corpus, _add_newsmtsc, _dev_metrics
 
@@ -57,13 +58,13 @@ class AdaptSettings:
     seed: int = 13
 
 
-def _real_passages(labels_dir, real_dir, files: list[str]) -> list[Passage]:
-    """The labelled sentences of some real articles, as corpus passages."""
-    from sentiment.real_coverage import real_sentences
+def _real_passages(labels_dir, real_dir, files: list[str], extra_dir=None) -> list[Passage]:
+    """The labelled sentences of some real articles (and of `extra_dir`'s), as passages."""
+    from sentiment.real_coverage import train_sentences
 
     return [
         Passage(f"real-{s.file}-{k}", s.text, s.topics, s.voice, None, (), "real")
-        for k, s in enumerate(real_sentences(labels_dir, real_dir, files))
+        for k, s in enumerate(train_sentences(labels_dir, real_dir, files, extra_dir))
     ]
 
 
@@ -78,6 +79,7 @@ def adapt_model(
     progress: Callable[[str], None] | None = None,
     real_split_file: str | Path | None = None,
     choices_from: str | Path | None = None,
+    extra_labels: str | Path | None = EXTRA_LABELS_DIR,
 ) -> dict:
     """Write to `out_dir` the model of `base_dir` adapted to real coverage.
 
@@ -94,6 +96,7 @@ def adapt_model(
         choices_from: a final fit: train on the real train and dev parts together, with the
             same settings, and take every choice made on real dev from this model folder (one
             trained on the train part alone; see `heads_refit.read_choices`).
+        extra_labels: more labelled real articles to train on (never dev or test), or None.
 
     Returns:
         The training report (stored in `model.json` under `adapt`).
@@ -109,9 +112,8 @@ def adapt_model(
     torch.set_num_threads(NUM_THREADS)
     set_seed(s.seed)
     out, meta, train_settings = _start_from(base_dir, out_dir, s)
-    inputs = _gather(
-        corpus_dir, real_dir, labels_dir, real_split_file, newsmtsc_dir, train_settings, final
-    )
+    real = (real_dir, labels_dir, extra_labels)
+    inputs = _gather(corpus_dir, real, real_split_file, newsmtsc_dir, train_settings, final)
     say(
         f"adapting: {len(inputs.data.texts)} texts, {len(inputs.data.stance)} stance pairs "
         f"(real train {len(inputs.real_train)} sentences), dev {len(inputs.dev_passages)} passages"
@@ -122,6 +124,7 @@ def adapt_model(
     report = {
         "settings": {**s.__dict__, "real_weight": REAL_WEIGHT},
         "real_parts": "train+dev" if final else "train",
+        "extra_labels": Path(extra_labels).name if extra_labels else None,
         "data": inputs.report(newsmtsc_dir),
         "history": {k: v for k, v in history.items() if k != "seconds"},
     }
@@ -138,6 +141,7 @@ def adapt_model(
         say,
         real_split_file=real_split_file,
         choices_from=choices_from,
+        extra_labels=extra_labels,
     )
     return report | {
         "heads_refit": refit,
@@ -195,21 +199,22 @@ def _start_from(
 
 def _gather(
     corpus_dir: str | Path,
-    real_dir: str | Path,
-    labels_dir: str | Path,
+    real: tuple,
     real_split_file: str | Path | None,
     newsmtsc_dir: str | Path | None,
     train_settings: Settings,
     final: bool = False,
 ) -> _Inputs:
     """Training data (corpus train, real train, NewsMTSC's 90 %) and selection data (corpus
-    dev with real dev, NewsMTSC's held-out tenth), added in that order; `final`: the real dev
-    part is trained on too, and only the corpus dev and the NewsMTSC tenth choose."""
+    dev with real dev, NewsMTSC's held-out tenth), added in that order; `real` is (rebuilt
+    texts, labels, extra labels or None); `final`: the real dev part is trained on too, and
+    only the corpus dev and the NewsMTSC tenth choose."""
     from sentiment.real_coverage import training_split
 
+    real_dir, labels_dir, extra_dir = real
     corpus = load_split(read_corpus(corpus_dir), corpus_dir)
     split = training_split(real_split_file, final)
-    real_train = _real_passages(labels_dir, real_dir, split["train"])
+    real_train = _real_passages(labels_dir, real_dir, split["train"], extra_dir)
     real_dev = _real_passages(labels_dir, real_dir, split["dev"])
     data = TrainData()
     _add_corpus(data, corpus["train"], train_settings.corpus_weight, train=True)

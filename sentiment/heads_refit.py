@@ -40,6 +40,7 @@ from sentiment.confidence_model import (
 from sentiment.corpus import DATA_DIR, load_split, read_corpus
 from sentiment.heads import save_heads
 from sentiment.lexical import LexicalTopics
+from sentiment.real_coverage import EXTRA_LABELS_DIR
 from sentiment.refit_data import CORPUS_WEIGHT, REAL_WEIGHT, Items, Texts, encode, gather
 from sentiment.topic_refit import ENCODER_SHARES, _fit_linear, best_decoding
 from sentiment.train import set_seed
@@ -69,6 +70,7 @@ def refit_heads(
     final_fit: bool = True,
     real_split_file: str | Path | None = None,
     choices_from: str | Path | None = None,
+    extra_labels: str | Path | None = EXTRA_LABELS_DIR,
 ) -> dict:
     """Refit the heads of the model in `model_dir` in place and calibrate its stance.
 
@@ -85,6 +87,7 @@ def refit_heads(
         real_split_file: the real articles' split (default `sentiment/data/real_split.json`).
         choices_from: a final fit: the real train and dev parts are both trained on, and the
             choices made on real dev (`read_choices`) are taken from this model folder.
+        extra_labels: more labelled real articles to train on (never dev or test), or None.
 
     Returns:
         The refit report (also stored in `model.json` under `heads_refit`).
@@ -96,7 +99,9 @@ def refit_heads(
     choices = read_choices(choices_from) if final else None  # before any work: fail fast
     model = ConfidenceModel(model_dir, runtime="onnx")  # fp32 scores, faster than torch
     corpus = load_split(read_corpus(corpus_dir), corpus_dir)
-    data = gather(corpus, newsmtsc_dir, real_dir, labels_dir, real_split_file, final)
+    data = gather(
+        corpus, newsmtsc_dir, (real_dir, labels_dir, extra_labels), real_split_file, final
+    )
     say(
         f"texts {len(data.texts.texts)}: corpus train {len(corpus['train'])}, dev "
         f"{len(corpus['dev'])}; real train {data.real_counts['train']}, dev "

@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 LABELS_FILE = "labels.jsonl"
 ARTICLES_FILE = "articles.tsv"
 SPLIT_FILE = Path(__file__).parent / "data" / "real_split.json"
+# More real articles labelled in this project (labels only, `README.md` there): trained on,
+# never in the split, so never in dev or test.
+EXTRA_LABELS_DIR = Path(__file__).parent / "data" / "real_extra"
 SPLITS = ("train", "dev", "test")
 # Out of every 10 articles of one kind: 6 train, 2 dev, 2 test, dealt in a hashed order.
 SPLIT_PATTERN = ("train",) * 6 + ("dev",) * 2 + ("test",) * 2
@@ -339,6 +342,22 @@ def real_sentences(
             out.append(RealSentence(f, paragraphs[s.para][loc[0] : loc[1]], s.topics, s.voice))
     if missing:
         logger.info("%d real articles not rebuilt in %s: left out", missing, real_dir)
+    return out
+
+
+def train_sentences(
+    labels_dir: str | Path,
+    real_dir: str | Path,
+    files: list[str],
+    extra_dir: str | Path | None = EXTRA_LABELS_DIR,
+) -> list[RealSentence]:
+    """The real sentences a training run learns from: the split's train `files`, then every
+    article labelled in `extra_dir` (None: none) that has been rebuilt in `real_dir`."""
+    out = real_sentences(labels_dir, real_dir, files)
+    if extra_dir is not None and (Path(extra_dir) / LABELS_FILE).is_file():
+        extra = real_sentences(extra_dir, real_dir, list(read_labels(extra_dir)))
+        logger.info("%d extra labelled real sentences from %s", len(extra), extra_dir)
+        out += extra
     return out
 
 

@@ -131,21 +131,21 @@ class RefitData:
 def gather(
     corpus: dict[str, list[Passage]],
     newsmtsc_dir: str | Path | None,
-    real_dir: str | Path | None,
-    labels_dir: str | Path | None,
+    real: tuple,
     real_split_file: str | Path | None,
     final: bool = False,
 ) -> RefitData:
     """The texts to encode with their topic rows and stance pairs: the corpus, then the real
-    coverage (with `real_dir`; `final`: its train and dev parts both to train on), then
-    NewsMTSC (with `newsmtsc_dir`)."""
+    coverage (`real`: rebuilt texts or None, labels, extra labels or None; `final`: its train
+    and dev parts both to train on), then NewsMTSC (with `newsmtsc_dir`)."""
     from sentiment.real_coverage import training_split
 
     data = RefitData()
     _add_corpus(data, corpus)
+    real_dir, labels_dir, extra_dir = real
     if real_dir:
         split = training_split(real_split_file, final)
-        _add_real(data, labels_dir, real_dir, split)
+        _add_real(data, (labels_dir, extra_dir), real_dir, split)
         data.real_dev_files = split["dev"]
     if newsmtsc_dir:
         _add_newsmtsc(data, newsmtsc_dir)
@@ -165,15 +165,21 @@ def _add_corpus(data: RefitData, corpus: dict[str, list[Passage]]) -> None:
 
 def _add_real(
     data: RefitData,
-    labels_dir: str | Path | None,
+    labels: tuple,
     real_dir: str | Path,
     split: dict[str, list[str]],
 ) -> None:
-    """The real-coverage train and dev parts: topic rows and stance pairs (`REAL_WEIGHT`)."""
-    from sentiment.real_coverage import real_sentences
+    """The real-coverage train and dev parts: topic rows and stance pairs (`REAL_WEIGHT`);
+    `labels` is (the labels folder, the extra labels folder or None: train only)."""
+    from sentiment.real_coverage import real_sentences, train_sentences
 
+    labels_dir, extra_dir = labels
     for part in ("train", "dev"):
-        for s in real_sentences(labels_dir, real_dir, split[part]):
+        if part == "train":
+            found = train_sentences(labels_dir, real_dir, split[part], extra_dir)
+        else:
+            found = real_sentences(labels_dir, real_dir, split[part])
+        for s in found:
             i = data.texts.add(s.text)
             data.topic_rows[part].append((i, s.topics))
             data.real_counts[part] += 1

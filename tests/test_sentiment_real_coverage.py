@@ -292,6 +292,22 @@ def test_evaluate_real_runs_the_product_pipeline(tmp_path):
     assert missing["missing"] == []
 
 
+def test_labels_without_article_stances_give_no_article_figure_rather_than_zero(tmp_path):
+    from pcm.commands.evaluate import _real_lines
+    from sentiment.confidence_model import load_model
+
+    labels, texts, split = write_fixture(tmp_path)
+    (labels / "articles.tsv").unlink()  # sentence labels only, as the extra labels are
+    out = evaluate_real(load_model(), texts, labels, "test", split, rounds=20)
+    assert out["article_external_pairs"] == 0
+    assert out["article_external_agreement"] is None
+    assert "article_external_agreement" not in out["intervals"]
+    assert out["voice_accuracy"] == 1.0  # the sentence figures are still there
+    line = next(x for x in _real_lines(out) if "article ext. agreement" in x)
+    assert "n/a" in line
+    assert "0.000" not in line
+
+
 def test_labels_with_no_article_in_the_part_fail_in_one_line_before_the_model_loads(
     tmp_path, capsys, monkeypatch
 ):

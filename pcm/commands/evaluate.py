@@ -116,8 +116,11 @@ def _real_lines(real: dict) -> list[str]:
         f"{real['stance_pairs']} topic-matched pairs"
     ]
     for label, key in REAL_ROWS:
+        value = real.get(key)
+        if value is None:
+            lines.append(f"  {label:<26}n/a     (the labels give no article stances)")
+            continue
         low, high = real["intervals"].get(key, [float("nan")] * 2)
-        value = real.get(key, float("nan"))
         lines.append(f"  {label:<26}{value:.3f}   (95% {low:.3f}-{high:.3f})")
     lines.append(
         f"  topic precision {real['topic_precision']:.3f}, recall {real['topic_recall']:.3f}; "

@@ -81,6 +81,18 @@ def _add_real_coverage_args(parser: argparse.ArgumentParser) -> None:
         help="real-coverage labels folder (default: $PCM_REAL_LABELS, else "
         "../shared/data/police-news-real)",
     )
+    extra = parser.add_mutually_exclusive_group()
+    extra.add_argument(
+        "--extra-labels",
+        metavar="DIR",
+        help="more labelled real articles, all trained on, texts rebuilt in --real's folder "
+        "(default: sentiment/data/real_extra)",
+    )
+    extra.add_argument(
+        "--no-extra-labels",
+        action="store_true",
+        help="train on the split's train part only, without the extra labelled articles",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--adapt",
@@ -108,6 +120,14 @@ def _real_labels(args: argparse.Namespace) -> str:
     from pcm.commands.evaluate import DEFAULT_REAL_LABELS, REAL_LABELS_ENV
 
     return args.labels or os.environ.get(REAL_LABELS_ENV) or DEFAULT_REAL_LABELS
+
+
+def _extra_labels(args: argparse.Namespace) -> str | None:
+    from sentiment.real_coverage import EXTRA_LABELS_DIR
+
+    if args.no_extra_labels:
+        return None
+    return args.extra_labels or str(EXTRA_LABELS_DIR)
 
 
 def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
@@ -150,6 +170,7 @@ def _continue(args: argparse.Namespace, newsmtsc: str | None) -> dict:
             settings,
             progress=print,
             choices_from=args.final_from,
+            extra_labels=_extra_labels(args),
         )
     from sentiment.heads_refit import refit_heads
 
@@ -164,6 +185,7 @@ def _continue(args: argparse.Namespace, newsmtsc: str | None) -> dict:
         args.seed if args.seed is not None else 13,
         progress=print,
         choices_from=args.final_from,
+        extra_labels=_extra_labels(args),
     )
 
 
