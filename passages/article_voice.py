@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from passages.headline_speaker import headline_speaker_voice
 from passages.speech_patterns import SPEECH_VERBS, only_short_quotes
 from passages.speech_subjects import PEEL_GRADES, STATISTICS_BODIES
 from passages.voice_roles import FEMALE_NOUNS, MALE_NOUNS
@@ -67,7 +68,7 @@ FINDING = re.compile(
             # "... rated 'outstanding' by Government inspectors", "given ... by the watchdog"
             rf"\b(?:rated|graded|judged|branded|assessed|found|praised|criticised|commended|"
             rf"described|given|awarded|placed|put|moved|removed|escalated|received|"
-            rf"identified)\b[^.;:]{{0,90}}?"
+            rf"identified|cautioned|censured|cleared|exonerated)\b[^.;:]{{0,90}}?"
             rf"\bby\s+(?:\w+[’'ʼ]?\s+){{0,4}}?{_BODY}",
             # "..., says HMIC report", "warns the watchdog"
             rf"\b(?:says?|said|finds?|found|warns?|warned)\s+(?:\w+\s+){{0,2}}?{_BODY}\b",
@@ -178,6 +179,7 @@ LETTER_PAGE = re.compile(
     r"\bletters? to the editor\b",
     re.IGNORECASE,
 )
+LETTER_OPENING = re.compile(r"^(?:sir|dear\s+(?:sir|editor))\s*[,:–—-]", re.IGNORECASE)
 # An organisation's own response page, known by its headline: "Haven Trust responds to the
 # inspectorate's report", "Fairstop response to the Home Office consultation". Its
 # narration is the organisation's. "response to" needs the thing responded to, so that "Police
@@ -284,14 +286,20 @@ def reports_finding(text: str, watchdog_article: bool = False) -> bool:
     return bool(FINDING.search(text)) or (watchdog_article and bool(DOCUMENT_FINDING.search(text)))
 
 
-def headline_voice(text: str, rule_voice: str, watchdog_article: bool = False) -> str:
+def headline_voice(
+    text: str, rule_voice: str, watchdog_article: bool = False, role_voice=None
+) -> str:
     """The voice of a headline: a finding is the inspectorate's; a speech verb keeps the rules'
-    voice; anything else ("Police chiefs praised as ...") is the journalist's."""
+    voice; a headline's own speaker shapes (`headline_speaker`) give the speaker's role's voice;
+    anything else ("Police chiefs praised as ...") is the journalist's."""
+    speaker = role_voice and headline_speaker_voice(text, role_voice)
+    if speaker and rule_voice == MEDIA:
+        return speaker  # "Chief Constable slams report that rated the force 'inadequate'"
     if reports_finding(text, watchdog_article) or QUOTED_GRADE.search(text):
         return INSPECTORATE
     if rule_voice != MEDIA and HEADLINE_SPEECH.search(text):
         return rule_voice
-    return MEDIA
+    return speaker or MEDIA
 
 
 def _speech_quoted(text: str) -> bool:
@@ -425,6 +433,8 @@ def refine_voices(
     """
     publisher = PUBLISHER_VOICE.get(source_kind or "")
     letters = headline and bool(segments) and bool(LETTER_PAGE.search(segments[0].text))
+    # a letter known by its salutation ("SIR – So the chief constable has …") instead
+    letters = letters or any(LETTER_OPENING.match(g.text) for g in segments if g.paragraph < 2)
     if letters and publisher is None:
         publisher = "public"  # a reader's letter is the reader's voice throughout
     responder = None
@@ -444,7 +454,7 @@ def refine_voices(
         if (letters or responder) and seg.paragraph == 0:
             voice, speaker = publisher or "public", None
         elif headline and seg.paragraph == 0:
-            voice = headline_voice(seg.text, voice, article.watchdog)
+            voice = headline_voice(seg.text, voice, article.watchdog, role_voice)
             speaker = speaker if voice == seg.voice else None
         else:
             voice, speaker = _body_voice(seg.text, voice, speaker, article)

@@ -40,7 +40,8 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         "inspectorate",
         r"\b(?:hmicfrs|hmic|his majesty's inspectorate|hm inspectorate|"
         r"inspectorate|inspector of constabulary|inspectors of constabulary|"
-        r"iopc|independent office for police conduct|ipcc|watchdog|ombudsman|"
+        r"iopc|independent office for police conduct|ipcc|independent police complaints "
+        r"commission|pirc|police investigations and review commissioner|watchdog|ombudsman|"
         r"inspectors|the report|the inspection|college of policing|"
         r"hm inspector|chief inspector of constabulary)",
     ),
@@ -61,11 +62,14 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         r"prosecuting|procurator fiscal|"
         r"office for national statistics|ons|crime survey for england and wales)\b",
     ),
-    # A former or retired officer speaks for themselves, not for the force.
+    # A former or retired officer speaks for themselves, not for the force; a family's or a
+    # campaign's spokesperson for them.
     (
         "public",
-        r"\b(?:former|retired|ex-)\s+(?:[a-z]+\s+)?(?:police officer|officer|special constable|"
-        r"constable|detective|pc|sergeant|special)\b",
+        r"\b(?:(?:former|retired|ex-)\s+(?:[a-z]+\s+)?(?:police officer|officer|special "
+        r"constable|constable|detective|pc|sergeant|special)|(?:family|family's|family’s|"
+        r"campaign|charity|victim's|victim’s)\s+spokes(?:person|man|woman)|spokes(?:person|man|"
+        r"woman)\s+for\s+(?:the|his|her|their)\s+(?:family|campaign|charity))\b",
     ),
     (
         "force",
@@ -107,8 +111,8 @@ INSTITUTIONS = 5
 
 # A named police force: "Northmarsh Constabulary", "Vale Police" (ours is in the aliases).
 OTHER_FORCE = re.compile(
-    r"\b[A-Z][a-z]+(?:shire)? (?:Constabulary|Police)\b"
-    r"(?! Federation| Association| Staff| Network| Authority| Board)"
+    r"\b(?!Independent )[A-Z][a-z]+(?:shire)? (?:Constabulary|Police)\b"
+    r"(?! Federation| Association| Staff| Network| Authority| Board| Complaints| Conduct)"
 )
 # Things and officials whose findings the journalist reports in their own voice.
 NOT_A_VOICE = re.compile(

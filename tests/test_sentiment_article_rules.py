@@ -55,6 +55,39 @@ def test_headline_voice(text, rule_voice, voice):
     assert headline_voice(text, rule_voice) == voice
 
 
+@pytest.mark.parametrize(
+    ("headline", "voice"),
+    [
+        # the speaker first with a bare headline verb, even before a quoted grade
+        ("Wexmoor Police apologise to assault victim", "force"),
+        ("Chief Constable slams report that rated Wexmoor Police 'inadequate'", "force"),
+        ("Police raise concerns over drivers speeding on quiet roads", "force"),
+        ("Residents hit back at plan to shut police counter", "public"),
+        ("Ombudsman clears officers accused of excessive force", "inspectorate"),
+        # the speaker's own words after a colon; the speaker last
+        ("Police: We must do better", "force"),
+        ("No Christmas dinner for drink drivers, warn police", "force"),
+        # not a speaker: a topic before a colon, a charge admitted in court, a police action,
+        # a grade or a phrase quoted about the subject
+        ("Police HQ: cost of the new building kept secret", "media"),
+        ("Man admits causing death by careless driving", "media"),
+        ("Police clear protest camp", "media"),
+        ("Wexmoor Constabulary 'outstanding' at protecting vulnerable people", "inspectorate"),
+        ("Police 101 number is a 'lost cause'", "media"),
+    ],
+)
+def test_a_headline_s_own_speaker_shapes(headline, voice):
+    assert voices(f"{headline}\n\nThe story follows here.", headline=True)[0][0] == voice
+
+
+def test_the_police_complaints_commission_is_a_watchdog_not_another_force():
+    text = (
+        "Two officers from Wexmoor Police have been given written warnings, the Independent "
+        "Police Complaints Commission (IPCC) said."
+    )
+    assert voices(text) == [("inspectorate", "Independent Police Complaints Commission")]
+
+
 def test_headline_rule_applies_to_the_first_paragraph_only():
     text = "Police chiefs praised as force improves\n\nPolice chiefs praised the new team"
     assert voices(text, headline=True)[0][0] == "media"
@@ -72,6 +105,9 @@ def test_headline_rule_applies_to_the_first_paragraph_only():
         "Inspectors found the force did not record the grounds for searches.",
         "HMICFRS has removed the force from its enhanced monitoring.",
         "The force was graded 'requires improvement' for investigating crime.",
+        # a watchdog's verdict in the passive
+        "Wexmoor Police has been cautioned by a watchdog for slow progress on custody.",
+        "Two officers accused of excessive force have been cleared by the Police Ombudsman.",
     ],
 )
 def test_reported_findings_are_the_inspectorate_s(text):
@@ -162,6 +198,17 @@ def test_a_finding_on_a_statement_page_stays_the_inspectorate_s():
             "Policing Board member Daniel Cross said the delay was unacceptable.",
             "government",
             "Daniel Cross",
+        ),
+        # a family's spokesperson speaks for the family, not for the force
+        (
+            'Family spokesman Alan Reid said the meeting was "positive" and "open".',
+            "public",
+            "Alan Reid",
+        ),
+        (
+            "A spokeswoman for the family said they were still waiting for answers.",
+            "public",
+            "A spokeswoman for the family",
         ),
     ],
 )
@@ -311,6 +358,11 @@ def test_a_readers_letters_page_is_the_publics_voice_throughout():
     # the same page as news: the headline and narration are the journalist's
     plain = text.replace("Thornby Herald letter: ", "")
     assert [v for v, _ in voices(plain, headline=True)[:2]] == ["media", "media"]
+    # a letter known by its salutation alone
+    saluted = plain.replace("Why do", "SIR – Why do")
+    assert [v for v, _ in voices(saluted, headline=True)[:2]] == ["public", "public"]
+    saluted = plain.replace("Why do", "Dear Editor, why do")
+    assert [v for v, _ in voices(saluted, headline=True)[:2]] == ["public", "public"]
 
 
 @pytest.mark.parametrize(
