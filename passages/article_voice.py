@@ -54,7 +54,8 @@ _FINDING_VERB = (
     r"criticized|warned|warns|noted|notes|raised|raises|recommended|recommends|singled out|"
     r"described|describes|branded|brands|discharged|removed|published|publishes|unveiled|"
     r"gave|awarded|congratulated|congratulates|assessed|inspected|reported|reports|"
-    r"acknowledged|acknowledges|welcomed|welcomes|commended|commends|revealed|reveals)"
+    r"acknowledged|acknowledges|welcomed|welcomes|commended|commends|revealed|reveals|"
+    r"pointed out|points out|emphasised|emphasized|stressed|concerned)"
 )
 _GRADE = rf"(?:{PEEL_GRADES}|failing|poor)"
 FINDING = re.compile(
@@ -63,12 +64,13 @@ FINDING = re.compile(
             # "Inspectors found ...", "HMICFRS has removed the force from ...", "the watchdog said"
             # (the body's full name may run on: "of Constabulary and Fire & Rescue Services
             # (HMICFRS) has removed ...")
-            rf"\b{_BODY}\b(?:\s+[\w&()’']+){{0,10}}?\s+(?:(?:has|have|had|also|was|were)\s+)?"
+            rf"\b{_BODY}\b,?(?:\s+[\w&()’']+,?){{0,12}}?\s+(?:(?:has|have|had|also|was|were)\s+)?"
             rf"{_FINDING_VERB}\b",
             # "... rated 'outstanding' by Government inspectors", "given ... by the watchdog"
             rf"\b(?:rated|graded|judged|branded|assessed|found|praised|criticised|commended|"
             rf"described|given|awarded|placed|put|moved|removed|escalated|received|"
-            rf"identified|cautioned|censured|cleared|exonerated)\b[^.;:]{{0,90}}?"
+            rf"identified|cautioned|censured|cleared|exonerated|retained|retains)\b"
+            rf"[^.;:]{{0,90}}?"
             rf"\bby\s+(?:\w+[’'ʼ]?\s+){{0,4}}?{_BODY}",
             # "..., says HMIC report", "warns the watchdog"
             rf"\b(?:says?|said|finds?|found|warns?|warned)\s+(?:\w+\s+){{0,2}}?{_BODY}\b",
@@ -77,7 +79,8 @@ FINDING = re.compile(
             rf"study)\s*$",
             # "The force was graded good", "rated as 'requires improvement'", "found ‘good’"
             rf"\b(?:rated|graded|judged|assessed)\s+(?:as\s+|to\s+be\s+)?['‘“\"]?{_GRADE}\b",
-            rf"\bfound\s+(?:to\s+be\s+)?['‘“\"]{_GRADE}\b",
+            rf"\b(?:found|said|deemed|considered)\s+(?:to\s+be\s+)?['‘“\"]{_GRADE}\b",
+            r"\bfound\s+(?:to\s+be\s+)?(?:requiring|to\s+require)\s+improvement\b",
             # "two good grades from His Majesty's Inspectorate"
             rf"\b(?:grades?|ratings?|rated|verdict|judgement)\b[^.;:]{{0,60}}?\bfrom\s+"
             rf"(?:\w+[’'ʼ]?s?\s+){{0,4}}?{_BODY}",
@@ -93,13 +96,16 @@ _DOCUMENT_VERB = (
     r"(?:found|finds|said|says|showed|shows|concluded|concludes|identified|highlighted|"
     r"highlights|rated|graded|praised|criticised|revealed|reveals|warned|warns|noted|notes|"
     r"described|recommended|recommends|calls? on|called on|calls? for|called for|urged|urges|"
-    r"acknowledged|acknowledges|recognised|recognises)"
+    r"acknowledged|acknowledges|recognised|recognises|pointed out|points out|emphasised|"
+    r"emphasized|stressed)"
 )
 # "It also shows that …", "Whilst it acknowledges …": the document of the sentence before
 # goes on speaking (only right after a passage the rules gave to the inspectorate).
 DOCUMENT_GOES_ON = re.compile(
-    r"^(?:(?:whilst|while|although|but|and|however,?)\s+)?(?:it|the report|the review|"
-    r"the study|the inspection)\s+(?:also\s+|further\s+)?" + _DOCUMENT_VERB + r"\b",
+    r"^(?:(?:whilst|while|although|but|and|however,?)\s+)?(?:(?:it|the report|the review|"
+    r"the study|the inspection)\s+(?:also\s+|further\s+)?" + _DOCUMENT_VERB + r"\b|"
+    # "There was also praise for …", "There were concerns about …"
+    r"there\s+(?:was|were)\s+(?:also\s+)?(?:concerns?|praise|criticism)\b)",
     re.IGNORECASE,
 )
 # "a damning report has found", "the inspection report said": a document's findings, the
@@ -148,7 +154,9 @@ SURVEY = re.compile(
 SURVEY_VOICES = ("government", INSPECTORATE)
 # A report by someone who is not a watchdog ("a report by the ethics panel") is theirs.
 OTHER_OWNER = re.compile(
-    r"\b(?:report|review|study|survey)\s+(?:by|from|for)\s+(?!(?:the\s+)?" + _BODY + r"\b)"
+    r"\b(?:report|review|study|survey)\s+(?:by|from|for)\s+(?!(?:the\s+)?(?:police\s+)?"
+    + _BODY
+    + r"\b)"
     r"(?:the\s+)?\w+",
     re.IGNORECASE,
 )

@@ -80,6 +80,7 @@ SOURCE_VOICES = ("force", "pcc", "inspectorate")
 # ("according to the latest data from the Office for National Statistics").
 STATISTICS_BODIES = (
     r"(?:office for national statistics|ons|crime survey for england and wales|csew|"
+    r"british crime survey|"
     r"scottish crime and justice survey|northern ireland statistics and research agency|nisra)"
 )
 STATISTICS_BODY = re.compile(rf"\b{STATISTICS_BODIES}\b", re.IGNORECASE)

@@ -48,6 +48,7 @@ _ROLE_TABLE: list[tuple[str, str]] = [
     (
         "government",
         r"\b(?:mp|mps|msp|msps|mla|mlas|ms|member of parliament|minister|home secretary|"
+        r"politicians?|"
         r"home office|policing board member|member of the policing board|assembly member|"
         r"sdlp|dup|sinn f[eé]in|snp|plaid cymru|uup|alliance party|first minister|"
         r"justice secretary|cabinet secretary|"
@@ -60,7 +61,8 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         # counsel for the Crown ("X, prosecuting, said") speaks for the state; defence counsel
         # ("Y, defending") for the accused: public
         r"prosecuting|procurator fiscal|"
-        r"office for national statistics|ons|crime survey for england and wales)\b",
+        r"office for national statistics|ons|crime survey for england and wales|"
+        r"british crime survey)\b",
     ),
     # A former or retired officer speaks for themselves, not for the force; a family's or a
     # campaign's spokesperson for them.

@@ -80,6 +80,13 @@ def test_a_headline_s_own_speaker_shapes(headline, voice):
     assert voices(f"{headline}\n\nThe story follows here.", headline=True)[0][0] == voice
 
 
+def test_politicians_and_the_old_crime_survey_are_government():
+    text = "Politicians have strongly criticised Wexmoor Police over errors in its call centre."
+    assert voices(text)[0][0] == "government"
+    text = "Figures released today by the British Crime Survey show a fall of 5% in crime."
+    assert voices(text)[0][0] == "government"
+
+
 def test_the_police_complaints_commission_is_a_watchdog_not_another_force():
     text = (
         "Two officers from Wexmoor Police have been given written warnings, the Independent "
@@ -108,6 +115,12 @@ def test_headline_rule_applies_to_the_first_paragraph_only():
         # a watchdog's verdict in the passive
         "Wexmoor Police has been cautioned by a watchdog for slow progress on custody.",
         "Two officers accused of excessive force have been cleared by the Police Ombudsman.",
+        # a grade said of the force, a watchdog's concern, its name at length with commas
+        'Wexmoor Police is said to be "inadequate" in how it tackles organised crime.',
+        "The force was inspected in three areas and found requiring improvement in two.",
+        "The inspectorate was concerned about how the force dealt with victims of crime.",
+        "A recent report from the police watchdog, His Majesty's Inspectorate of Constabulary "
+        "(HMICFRS), has highlighted concerns about missing children.",
     ],
 )
 def test_reported_findings_are_the_inspectorate_s(text):
@@ -401,6 +414,11 @@ def test_a_report_goes_on_speaking_in_the_next_sentence():
         "Wexmoor Police covers the county from six stations."
     )
     assert [v for v, _ in voices(text)][1:] == ["inspectorate"] * 3 + ["media"]
+    # the findings go on without a subject of their own
+    more = text.replace("Whilst it acknowledges", "There was also praise for").replace(
+        "the progress made, there is still room for improvement", "its work with schools"
+    )
+    assert [v for v, _ in voices(more)][1:] == ["inspectorate"] * 3 + ["media"]
     # "It shows" after the journalist's own narration stays the journalist's
     plain = "Officers arrested a man in Ashby.\n\nIt also shows the force is busy."
     assert [v for v, _ in voices(plain)] == ["media", "media"]
