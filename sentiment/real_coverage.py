@@ -83,7 +83,8 @@ def read_labels(labels_dir: str | Path) -> dict[str, Article]:
     """Articles with their labelled sentences and article-level external stances.
 
     Args:
-        labels_dir: folder with `labels.jsonl` and `articles.tsv`.
+        labels_dir: folder with `labels.jsonl` and `articles.tsv` (without it, the article
+            stances are derived from the sentence labels: `external_stances`).
 
     Returns:
         {file name: Article}, in file-name order.
@@ -116,7 +117,10 @@ def read_labels(labels_dir: str | Path) -> dict[str, Article]:
                 "record with file, url, title, force, kind, para, sha, voice and topics"
             ) from None
     tsv = labels_dir / ARTICLES_FILE
-    if tsv.is_file():
+    if not tsv.is_file():
+        for art in articles.values():
+            art.external = external_stances(art.sentences)
+    else:
         with tsv.open(encoding="utf-8", errors="replace") as fh:
             for n, row in enumerate(csv.DictReader(fh, delimiter="\t"), 2):
                 try:
@@ -128,6 +132,29 @@ def read_labels(labels_dir: str | Path) -> dict[str, Article]:
                         "with the columns file, topic, stance_external and n_external"
                     ) from None
     return dict(sorted(articles.items()))
+
+
+def article_stance(labels: list[str]) -> str:
+    """One article's stance on a topic from its sentence labels, by the labels' rule: neutral
+    when under 30% are polar; mixed when the minority polarity is at least half the majority;
+    else the majority."""
+    positive, negative = labels.count("positive"), labels.count("negative")
+    if positive + negative < 0.3 * len(labels):
+        return "neutral"
+    if min(positive, negative) >= max(positive, negative) / 2:
+        return "mixed"
+    return "positive" if positive > negative else "negative"
+
+
+def external_stances(sentences: list[Sentence]) -> dict[str, str]:
+    """{topic: article stance} over the sentences of every voice but the force's, for labels
+    that come without `articles.tsv` (the shared file is made by the same rule)."""
+    by_topic: dict[str, list[str]] = defaultdict(list)
+    for s in sentences:
+        if s.voice != "force":
+            for topic, stance in s.topics.items():
+                by_topic[topic].append(stance)
+    return {topic: article_stance(labels) for topic, labels in sorted(by_topic.items())}
 
 
 def _label_sentence(r: dict) -> Sentence:

@@ -292,13 +292,22 @@ def test_evaluate_real_runs_the_product_pipeline(tmp_path):
     assert missing["missing"] == []
 
 
-def test_labels_without_article_stances_give_no_article_figure_rather_than_zero(tmp_path):
+def test_labels_without_articles_tsv_derive_article_stances_by_the_labels_rule(tmp_path):
     from pcm.commands.evaluate import _real_lines
     from sentiment.confidence_model import load_model
 
     labels, texts, split = write_fixture(tmp_path)
     (labels / "articles.tsv").unlink()  # sentence labels only, as the extra labels are
+    # t-01: the inspectorate's negative headline and finding, the force's quote left out
+    assert read_labels(labels)["t-01.txt"].external == {
+        "general": "negative",
+        "victim_updates": "negative",
+    }
     out = evaluate_real(load_model(), texts, labels, "test", split, rounds=20)
+    assert out["article_external_pairs"] == 2
+    assert out["article_external_agreement"] is not None
+    # t-02 is the force's statement: no external voice, so no article figure at all, not 0
+    out = evaluate_real(load_model(), texts, labels, "train", split, rounds=20)
     assert out["article_external_pairs"] == 0
     assert out["article_external_agreement"] is None
     assert "article_external_agreement" not in out["intervals"]
@@ -306,6 +315,16 @@ def test_labels_without_article_stances_give_no_article_figure_rather_than_zero(
     line = next(x for x in _real_lines(out) if "article ext. agreement" in x)
     assert "n/a" in line
     assert "0.000" not in line
+
+
+def test_article_stance_follows_the_labels_rule():
+    from sentiment.real_coverage import article_stance
+
+    assert article_stance(["negative", "neutral", "neutral"]) == "negative"  # a third polar
+    assert article_stance(["negative"] + ["neutral"] * 3) == "neutral"  # a quarter polar
+    assert article_stance(["negative", "negative", "positive"]) == "mixed"
+    assert article_stance(["negative", "negative", "negative", "positive"]) == "negative"
+    assert article_stance(["positive", "positive", "neutral"]) == "positive"
 
 
 def test_labels_with_no_article_in_the_part_fail_in_one_line_before_the_model_loads(

@@ -118,7 +118,7 @@ def _real_lines(real: dict) -> list[str]:
     for label, key in REAL_ROWS:
         value = real.get(key)
         if value is None:
-            lines.append(f"  {label:<26}n/a     (the labels give no article stances)")
+            lines.append(f"  {label:<26}n/a     (no article has a labelled external voice)")
             continue
         low, high = real["intervals"].get(key, [float("nan")] * 2)
         lines.append(f"  {label:<26}{value:.3f}   (95% {low:.3f}-{high:.3f})")
