@@ -466,9 +466,14 @@ def refine_voices(
             speaker = speaker if voice == seg.voice else None
         else:
             voice, speaker = _body_voice(seg.text, voice, speaker, article)
-        if publisher and (voice == MEDIA or (voice == "public" and BARE_NAME.match(speaker or ""))):
-            # the publisher's narration, and the people it quotes by name alone: a force's
-            # newsroom quotes its officers and its federation, not passers-by, by bare name
+        if publisher and (
+            voice == MEDIA
+            or (voice == "public" and BARE_NAME.match(speaker or ""))
+            or (speaker is None and seg.text.lstrip()[:1] in '“"')
+        ):
+            # the publisher's narration, the people it quotes by name alone (a force's
+            # newsroom quotes its officers and its federation, not passers-by, by bare name)
+            # and a quote nobody is named for (the publisher's own words, whatever it cites)
             voice = publisher
         article.passed(seg.text, voice, speaker)
         if (voice, speaker) != (seg.voice, seg.speaker):

@@ -160,6 +160,17 @@ def test_statement_page_narration_is_the_publisher_s():
     assert voices(text)[0] == ("media", None)
 
 
+def test_a_statement_page_s_unattributed_quote_is_its_own_whatever_it_cites():
+    text = (
+        "“Burglaries fell this year. The figures released by the Office for National "
+        "Statistics show a 14% reduction across Wexmoor.”"
+    )
+    assert voices(text, kind="pcc_statement") == [("pcc", None)]  # one quote, one passage
+    # in the news the statisticians' figures stay theirs
+    assert voices(text) == [("government", None)]
+    assert voices(text.replace("“", "").replace("”", ""))[1][0] == "government"
+
+
 def test_statement_page_quotes_people_by_name_as_its_own():
     text = 'Chairman Mike Harrow said: "Every officer who wants a Taser should have one."'
     assert voices(text, kind="force_statement") == [("force", "Mike Harrow")]
