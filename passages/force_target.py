@@ -56,6 +56,19 @@ NATIONAL_WORDS = re.compile(
     r"the police service\b)",
     re.IGNORECASE,
 )
+# The force ranked or measured against the country ("the best crime-solving rate in England
+# and Wales", "one of the safest places in the UK", "one per cent more than on a national
+# level"): about the force, not about all forces.
+COMPARED_WITH_NATIONAL = re.compile(
+    r"\b(?:best|worst|lowest|highest|safest|fastest|slowest|biggest|largest|smallest|"
+    r"strongest|weakest|poorest|most\s+\w+|least\s+\w+|top|bottom)\b[^.;]{0,60}?\b(?:in|across)"
+    r"\s+(?:england and wales|the uk|the country|britain|scotland)\b|"
+    r"\b(?:above|below|in line with|higher than|lower than|more than|less than|better than|"
+    r"worse than|compared (?:with|to))\s+(?:the\s+|on\s+a\s+)?national\b",
+    re.IGNORECASE,
+)
+# What all forces do, said as such: never one force's ranking.
+ALL_FORCES = re.compile(r"\b(?:nationally|forces)\b", re.IGNORECASE)
 # A passage that names no force but points back at one ("the force", "it", "its officers").
 ANAPHOR = re.compile(r"\b(?:the force|it|its|they|their|the constabulary)\b", re.IGNORECASE)
 
@@ -150,6 +163,8 @@ class ForceTargeter:
             return FORCE
         if self.other_forces(text):
             return OTHER_FORCE
+        if has_topics and COMPARED_WITH_NATIONAL.search(text) and not ALL_FORCES.search(text):
+            return FORCE
         if NATIONAL_WORDS.search(text):
             if has_topics and self._compared(text):
                 return FORCE

@@ -337,6 +337,26 @@ def targeter():
         ("Nationally, confidence in policing fell to 46 per cent.", True, None, "national"),
         # the force's place named as one of the forces compared is the force
         ("Wexmoor is one of 12 of the 43 forces graded inadequate.", True, None, "force"),
+        # the force ranked or measured against the country, without naming itself
+        (
+            "A police force has achieved the best crime-solving rate in England and Wales.",
+            True,
+            None,
+            "force",
+        ),
+        (
+            "The workforce fell by 16%, one per cent more than on a national level.",
+            True,
+            None,
+            "force",
+        ),
+        # but a ranking of all forces stays national
+        (
+            "Nationally, the highest rises were in England and Wales's cities.",
+            True,
+            None,
+            "national",
+        ),
         (
             "Ashby County Council and councils across England and Wales objected.",
             True,
