@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from core.vocabulary import TARGETS
+from passages.names import with_ampersands
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class ForceTargeter:
     """
 
     def __init__(self, name: str | None, aliases: Iterable[str] = (), area: Iterable[str] = ()):
-        names = {n.strip() for n in [name or "", *aliases] if n and n.strip()}
+        names = set(with_ampersands(n.strip() for n in [name or "", *aliases] if n and n.strip()))
         places = {a.strip() for a in area if a and a.strip()}
         for n in names:  # "Norfolk Constabulary" -> "Norfolk" as a place
             place = re.sub(r"\s+(?:Police|Constabulary|Police Service)$", "", n).strip()

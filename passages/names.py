@@ -8,6 +8,7 @@ person ("Jane Doe") from an organisation, a place or a date ("Thornby Town Counc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Honorifics and ranks stripped before matching a name against the configured people.
 TITLES = re.compile(
@@ -153,6 +154,17 @@ def looks_like_person(name: str) -> bool:
     """Two to four capitalised words that are not an organisation, place type or date."""
     words = name.split()
     return 2 <= len(words) <= 4 and not _THING_WORDS.search(name) and not _is_org_word(name)
+
+
+def with_ampersands(names: Iterable[str]) -> list[str]:
+    """The names with "and" and "&" both ways ("Devon and Cornwall Police" is also written
+    "Devon & Cornwall Police"), in their order, without repeats."""
+    out: list[str] = []
+    for name in names:
+        for spelling in (name, name.replace(" and ", " & "), name.replace(" & ", " and ")):
+            if spelling and spelling not in out:
+                out.append(spelling)
+    return out
 
 
 def _is_org_word(name: str) -> bool:

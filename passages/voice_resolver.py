@@ -22,6 +22,7 @@ from passages.names import (
     norm_name,
     person_names,
     strip_titles,
+    with_ampersands,
 )
 from passages.voice_roles import (
     ACTOR_PUBLIC,
@@ -80,7 +81,7 @@ class VoiceResolver:
             )
             for p in people
         ]
-        self.force_aliases = [a for a in force_aliases if a]
+        self.force_aliases = with_ampersands(a for a in force_aliases if a)
         self._alias_rx = (
             re.compile(
                 "|".join(re.escape(a) for a in sorted(self.force_aliases, key=len, reverse=True)),

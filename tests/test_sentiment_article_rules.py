@@ -372,6 +372,14 @@ def test_target(targeter, text, has_topics, previous, target):
     assert targeter.target(text, has_topics, previous) == target
 
 
+def test_a_force_named_with_and_is_also_itself_with_an_ampersand():
+    targeter = ForceTargeter("Wexmoor and Ashby Police", ["Wexmoor and Ashby Constabulary"])
+    assert targeter.target("Wexmoor & Ashby Police apologised to the paper.", True) == "force"
+    assert targeter.target("Vale & Down Police apologised to the paper.", True) == "other_force"
+    said = "A spokesman for Wexmoor & Ashby Police said the claims were wrong."
+    assert voices(said, aliases=["Wexmoor and Ashby Police"])[0][0] == "force"
+
+
 def test_for_the_police_in_general_what_all_forces_do_is_theirs():
     general = ForceTargeter("Police", [], [])
     assert general.target("Forces across England and Wales missed the target.", True) == "force"
