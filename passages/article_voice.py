@@ -154,10 +154,8 @@ SURVEY = re.compile(
 SURVEY_VOICES = ("government", INSPECTORATE)
 # A report by someone who is not a watchdog ("a report by the ethics panel") is theirs.
 OTHER_OWNER = re.compile(
-    r"\b(?:report|review|study|survey)\s+(?:by|from|for)\s+(?!(?:the\s+)?(?:police\s+)?"
-    + _BODY
-    + r"\b)"
-    r"(?:the\s+)?\w+",
+    rf"\b(?:report|review|study|survey)\s+(?:by|from|for)\s+(?!(?:the\s+)?(?:police\s+)?"
+    rf"{_BODY}\b)(?:the\s+)?\w+",
     re.IGNORECASE,
 )
 # Headline verbs that attribute the claim to the headline's subject.
@@ -295,7 +293,10 @@ def reports_finding(text: str, watchdog_article: bool = False) -> bool:
 
 
 def headline_voice(
-    text: str, rule_voice: str, watchdog_article: bool = False, role_voice=None
+    text: str,
+    rule_voice: str,
+    watchdog_article: bool = False,
+    role_voice: Callable[[str], str | None] | None = None,
 ) -> str:
     """The voice of a headline: a finding is the inspectorate's; a speech verb keeps the rules'
     voice; a headline's own speaker shapes (`headline_speaker`) give the speaker's role's voice;
