@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from passages.headline_speaker import headline_speaker_voice
+from passages.headline_speaker import HEADLINE_VERBS, headline_speaker_voice
 from passages.speech_patterns import SPEECH_VERBS, only_short_quotes
 from passages.speech_subjects import PEEL_GRADES, STATISTICS_BODIES
 from passages.voice_roles import FEMALE_NOUNS, MALE_NOUNS
@@ -48,6 +48,8 @@ _NAMED_BODY = (
     r"conduct|independent police complaints commission)"
 )
 _BODY = rf"(?:inspectors?|{_NAMED_BODY})"
+# What a report or a watchdog stresses, as a finding and as a document going on.
+_STRESSED = r"pointed out|points out|emphasised|emphasized|stressed"
 _FINDING_VERB = (
     r"(?:found|finds|find|rated|rates|graded|grades|judged|judges|concluded|concludes|"
     r"identified|identifies|highlighted|highlights|praised|praises|criticised|criticises|"
@@ -55,7 +57,7 @@ _FINDING_VERB = (
     r"described|describes|branded|brands|discharged|removed|published|publishes|unveiled|"
     r"gave|awarded|congratulated|congratulates|assessed|inspected|reported|reports|"
     r"acknowledged|acknowledges|welcomed|welcomes|commended|commends|revealed|reveals|"
-    r"pointed out|points out|emphasised|emphasized|stressed|concerned)"
+    rf"{_STRESSED}|concerned)"
 )
 _GRADE = rf"(?:{PEEL_GRADES}|failing|poor)"
 FINDING = re.compile(
@@ -96,8 +98,7 @@ _DOCUMENT_VERB = (
     r"(?:found|finds|said|says|showed|shows|concluded|concludes|identified|highlighted|"
     r"highlights|rated|graded|praised|criticised|revealed|reveals|warned|warns|noted|notes|"
     r"described|recommended|recommends|calls? on|called on|calls? for|called for|urged|urges|"
-    r"acknowledged|acknowledges|recognised|recognises|pointed out|points out|emphasised|"
-    r"emphasized|stressed)"
+    rf"acknowledged|acknowledges|recognised|recognises|{_STRESSED})"
 )
 # "It also shows that …", "Whilst it acknowledges …": the document of the sentence before
 # goes on speaking (only right after a passage the rules gave to the inspectorate).
@@ -159,13 +160,7 @@ OTHER_OWNER = re.compile(
     re.IGNORECASE,
 )
 # Headline verbs that attribute the claim to the headline's subject.
-HEADLINE_SPEECH = re.compile(
-    r"\b(?:says?|said|warns?|admits?|claims?|calls? for|urges?|vows?|insists?|slams?|"
-    r"hits? back|defends?|welcomes?|apologi[sz]es?|pledges?|promises?|denies|deny|reveals?|"
-    r"responds?|rejects?|accuses?|blames?|backs?|praises?|criticises?|condemns?|"
-    r"questions?|demands?|tells?|told)\b",
-    re.IGNORECASE,
-)
+HEADLINE_SPEECH = re.compile(rf"\b(?:{HEADLINE_VERBS}|said|backs?|tells?|told)\b", re.IGNORECASE)
 QUOTED_GRADE = re.compile(rf"['‘“\"]\s*{_GRADE}\b", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 QUOTE_MARKS = re.compile(r"[“”\"]")

@@ -11,15 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from passages.speech_patterns import CHARGE_FOLLOWS
+
 _WHO = r"(?P<who>[A-Za-z][\w'’.\-]*(?:\s+[\w'’.\-]+){0,4}?)"
-# Headline verbs whose subject is the one speaking. "admits"/"denies" of a charge ("Man admits
-# causing …", "Driver denies murder") are a court's report, not the subject speaking.
-_CHARGE = r"(?!\s+(?:\w+ing|murder|manslaughter|assault|rape|theft|charges?|offences?)\b)"
+# Headline verbs that attribute the claim to the headline's subject ("admits"/"denies" of a
+# charge, "Man admits causing …", are a court's report, not the subject speaking).
+HEADLINE_VERBS = (
+    rf"says?|warns?|admits?{CHARGE_FOLLOWS}|denies{CHARGE_FOLLOWS}|deny{CHARGE_FOLLOWS}|"
+    r"claims?|calls?\s+for|urges?|vows?|insists?|slams?|hits?\s+back|defends?|welcomes?|"
+    r"apologi[sz]es?|pledges?|promises?|reveals?|responds?|rejects?|accuses?|blames?|"
+    r"praises?|criticises?|condemns?|questions?|demands?"
+)
+# ... and in the subject-first shape, a subject's stated reaction too.
 _VERB = (
-    rf"(?:says?|warns?|admits?{_CHARGE}|denies{_CHARGE}|deny{_CHARGE}|claims?|calls?\s+for|"
-    r"urges?|vows?|insists?|slams?|hits?\s+back|defends?|welcomes?|apologi[sz]es?|pledges?|"
-    r"promises?|reveals?|responds?|rejects?|accuses?|blames?|praises?|criticises?|condemns?|"
-    r"questions?|demands?|hails?|raises?\s+concerns?|voices?\s+concerns?|"
+    rf"(?:{HEADLINE_VERBS}|hails?|raises?\s+concerns?|voices?\s+concerns?|"
     r"(?:is|are)\s+(?:concerned|angry|sorry|disappointed|delighted|proud))"
 )
 # A watchdog's verdict verbs: only a watchdog is the speaker ("Police clear the camp" is news).

@@ -34,10 +34,14 @@ SPEECH_VERBS = (
 # Verbs that are speech only in some constructions: "a man accused of", "admitted causing",
 # "a woman found dead", "a man wanted on recall" are court and crime narration, not speech;
 # "called" is speech only before a quote or "it" ("a gap she called “shameful”").
+# What follows "admits"/"denies" when a court hears a charge, not somebody speaking.
+CHARGE_FOLLOWS = (
+    r"(?!\s+(?:of|to|\w+ing|the (?:manslaughter|murder|offence|charge|theft|assault|attack|"
+    r"killing)|charges?|offences?|murder|manslaughter|theft|assault|possession|a charge|two|"
+    r"three|four|five|six|\d+)\b)"
+)
 _CONDITIONAL_VERBS = (
-    r"(?:accused|accuses|admitted|admits|denied|denies)(?!\s+(?:of|to|\w+ing|the (?:manslaughter|"
-    r"murder|offence|charge|theft|assault|attack|killing)|charges?|offences?|murder|manslaughter|"
-    r"theft|assault|possession|a charge|two|three|four|five|six|\d+)\b)|"
+    rf"(?:accused|accuses|admitted|admits|denied|denies){CHARGE_FOLLOWS}|"
     r"found(?!\s+(?:dead|guilty|not guilty|unconscious|injured|safe|alive|hanged|collapsed|lying|"
     r"on|in|at|near|outside|with|by)\b)|"
     r"(?:wanted|wants)(?!\s+(?:on|for|in|by|over)\b)|"

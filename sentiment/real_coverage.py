@@ -335,7 +335,7 @@ class RealSentence:
 
 
 def real_sentences(
-    labels_dir: str | Path, real_dir: str | Path, files: list[str]
+    labels_dir: str | Path, real_dir: str | Path, files: list[str] | None
 ) -> list[RealSentence]:
     """The labelled sentences of some real articles, with their text from the rebuilt folder.
 
@@ -345,7 +345,7 @@ def real_sentences(
     Args:
         labels_dir: folder with `labels.jsonl`.
         real_dir: folder of rebuilt texts.
-        files: the articles to read (a part of the split).
+        files: the articles to read (a part of the split); None: every labelled article.
 
     Returns:
         Sentences in article and label order.
@@ -355,7 +355,7 @@ def real_sentences(
     articles = read_labels(labels_dir)
     out: list[RealSentence] = []
     missing = 0
-    for f in files:
+    for f in articles if files is None else files:
         art = articles.get(f)
         path = Path(real_dir) / f
         if art is None or not path.is_file():
@@ -382,7 +382,7 @@ def train_sentences(
     article labelled in `extra_dir` (None: none) that has been rebuilt in `real_dir`."""
     out = real_sentences(labels_dir, real_dir, files)
     if extra_dir is not None and (Path(extra_dir) / LABELS_FILE).is_file():
-        extra = real_sentences(extra_dir, real_dir, list(read_labels(extra_dir)))
+        extra = real_sentences(extra_dir, real_dir, None)
         logger.info("%d extra labelled real sentences from %s", len(extra), extra_dir)
         out += extra
     return out

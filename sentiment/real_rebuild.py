@@ -18,7 +18,14 @@ import re
 import sys
 from pathlib import Path
 
-from sentiment.real_coverage import EXTRA_LABELS_DIR, Sentence, locate, read_labels
+from sentiment.real_coverage import (
+    EXTRA_LABELS_DIR,
+    Article,
+    RealDataError,
+    Sentence,
+    locate,
+    read_labels,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +38,12 @@ def _paragraphs(page: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def rebuild(file: str, page: str, labels_dir: str | Path = EXTRA_LABELS_DIR) -> tuple[str, int]:
-    """The labelled text of `file` out of its page's text.
+def rebuild(art: Article, page: str) -> tuple[str, int]:
+    """The labelled text of one article out of its page's text.
 
     Returns:
         (the text, how many of its labelled sentences it holds).
-
-    Raises:
-        KeyError: `file` is not labelled in `labels_dir`.
     """
-    art = read_labels(labels_dir)[file]
     candidates = _paragraphs(page)
     by_para: dict[int, list[Sentence]] = {}
     for s in art.sentences:
@@ -56,17 +59,29 @@ def rebuild(file: str, page: str, labels_dir: str | Path = EXTRA_LABELS_DIR) -> 
 
 
 def main(argv: list[str]) -> int:
+    """Rebuild one article; 0 when every labelled sentence was found, 1 when some were not
+    (the text is still written), 2 on bad arguments or input (one line says which)."""
     if len(argv) not in (3, 4):
         logger.error("usage: python -m sentiment.real_rebuild FILE PAGE.txt OUT_DIR [LABELS_DIR]")
         return 2
     file, page, out_dir = argv[:3]
     labels_dir = argv[3] if len(argv) == 4 else EXTRA_LABELS_DIR
-    text, found = rebuild(file, Path(page).read_text(encoding="utf-8"), labels_dir)
-    total = len(read_labels(labels_dir)[file].sentences)
+    try:
+        art = read_labels(labels_dir).get(file)
+        text = Path(page).read_text(encoding="utf-8", errors="replace")
+    except (RealDataError, OSError) as exc:
+        logger.error("real_rebuild: %s", exc)
+        return 2
+    if art is None:
+        logger.error(
+            "real_rebuild: %s is not labelled in %s; give a file name from it", file, labels_dir
+        )
+        return 2
+    rebuilt, found = rebuild(art, text)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    (Path(out_dir) / file).write_text(text, encoding="utf-8")
-    logger.info("%s: %d of %d labelled sentences found", file, found, total)
-    return 0 if found == total else 1
+    (Path(out_dir) / file).write_text(rebuilt, encoding="utf-8")
+    logger.info("%s: %d of %d labelled sentences found", file, found, len(art.sentences))
+    return 0 if found == len(art.sentences) else 1
 
 
 if __name__ == "__main__":

@@ -93,7 +93,8 @@ def test_rebuild_keeps_the_labelled_paragraphs_of_a_page_and_drops_its_furniture
             "Share this story",
         ]
     )
-    rebuilt, found = rebuild("x9-01.txt", page, labels)
+    art = read_labels(labels)["x9-01.txt"]
+    rebuilt, found = rebuild(art, page)
     assert rebuilt == text
     assert found == 3
     (tmp_path / "page.txt").write_text(page)
@@ -104,9 +105,24 @@ def test_rebuild_keeps_the_labelled_paragraphs_of_a_page_and_drops_its_furniture
     (tmp_path / "short.txt").write_text(page.replace(" The report came out on Friday.", ""))
     assert rebuild_main(["x9-01.txt", str(tmp_path / "short.txt"), str(out), str(labels)]) == 1
     # a page without the labelled headline: a placeholder keeps the later paragraphs' indices
-    rebuilt, found = rebuild("x9-01.txt", page.replace("Wexmoor force praised", "Wexmoor"), labels)
+    rebuilt, found = rebuild(art, page.replace("Wexmoor force praised", "Wexmoor"))
     assert found == 2
     assert rebuilt.split("\n\n")[1:] == text.split("\n\n")[1:]
+
+
+def test_rebuild_refuses_bad_input_in_one_line(tmp_path, caplog):
+    labels = tmp_path / "extra"
+    _write_labels(labels, "x9-01.txt")
+    page, out = tmp_path / "page.txt", str(tmp_path / "out")
+    page.write_text("Wexmoor force praised for quicker 999 answers")
+    assert rebuild_main(["x9-02.txt", str(page), out, str(labels)]) == 2
+    assert "x9-02.txt is not labelled in" in caplog.text
+    assert rebuild_main(["x9-01.txt", str(tmp_path / "none.txt"), out, str(labels)]) == 2
+    assert "none.txt" in caplog.text
+    assert rebuild_main(["x9-01.txt", str(page), out, str(tmp_path / "nolabels")]) == 2
+    assert "real-coverage labels not found" in caplog.text
+    assert rebuild_main(["x9-01.txt"]) == 2
+    assert not (tmp_path / "out").exists()  # nothing written on bad input
 
 
 def test_the_recorded_extra_labels_hold_no_text_and_stay_out_of_the_split():
