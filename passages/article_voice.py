@@ -9,7 +9,7 @@ headline, which is the journalist's unless it attributes its claim:
   quote, is the inspectorate's ("The force was graded good for ...", "Inspectors found ...");
 - on a statement page (a force's newsroom, a commissioner's office, an inspectorate), the
   remaining narration is the publisher's, and so are people it quotes by name alone;
-- on a readers' letters page (the headline says "Letter: …"), it is the public's;
+- on a readers' letter or a first-person column, it is the writer's (`passages.letters`);
 - the official statisticians' figures ("Figures from the Crime Survey … showed") are the
   government's, and a survey's answers ("three in five respondents …") go on in the voice of
   the survey cited before them;
@@ -26,8 +26,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from passages.headline_speaker import HEADLINE_VERBS, headline_speaker_voice
+from passages.letters import letters_headline, own_voice_page
 from passages.speech_patterns import SPEECH_VERBS, only_short_quotes
 from passages.speech_subjects import PEEL_GRADES, STATISTICS_BODIES
+from passages.statement_block import relay_statements
 from passages.voice_roles import FEMALE_NOUNS, MALE_NOUNS
 
 logger = logging.getLogger(__name__)
@@ -173,14 +175,6 @@ SPEECH_VERB = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
-# A readers' letters page ("Grantham Journal letter: …", "Letters: …", "Letter to the editor"):
-# the writer is a member of the public, and the page's narration is theirs.
-LETTER_PAGE = re.compile(
-    r"^(?:[\w'’]+\s+){0,4}?(?:letters?|your letters|readers[’']? letters|postbag|mailbag)\s*[:|–-]|"
-    r"\bletters? to the editor\b",
-    re.IGNORECASE,
-)
-LETTER_OPENING = re.compile(r"^(?:sir|dear\s+(?:sir|editor))\s*[,:–—-]", re.IGNORECASE)
 # An organisation's own response page, known by its headline: "Haven Trust responds to the
 # inspectorate's report", "Fairstop response to the Home Office consultation". Its
 # narration is the organisation's. "response to" needs the thing responded to, so that "Police
@@ -435,12 +429,14 @@ def refine_voices(
     Returns:
         The segments with narration re-voiced where a rule applies (others unchanged).
     """
+    segments = relay_statements(segments, role_voice, lambda text: bool(FINDING.search(text)))
     publisher = PUBLISHER_VOICE.get(source_kind or "")
-    letters = headline and bool(segments) and bool(LETTER_PAGE.search(segments[0].text))
-    # a letter known by its salutation ("SIR – So the chief constable has …") instead
-    letters = letters or any(LETTER_OPENING.match(g.text) for g in segments if g.paragraph < 2)
-    if letters and publisher is None:
-        publisher = "public"  # a reader's letter is the reader's voice throughout
+    # a reader's letter or a first-person column is its writer's voice throughout
+    writer = own_voice_page(segments, headline, role_voice) if publisher is None else None
+    letters = writer is not None and letters_headline(segments, headline)
+    # the headline is the paper's unless it says it is a letter
+    column_headline = headline and writer is not None and not letters
+    publisher = publisher or writer
     responder = None
     if headline and segments and source_kind is None and publisher is None:
         # a page of unknown kind that is an organisation's response: its narration is theirs
@@ -460,9 +456,12 @@ def refine_voices(
         elif headline and seg.paragraph == 0:
             voice = headline_voice(seg.text, voice, article.watchdog, role_voice)
             speaker = speaker if voice == seg.voice else None
+        elif writer is not None and not _speech_quoted(seg.text):
+            # a letter's or a column's own words are its writer's, whoever they report
+            voice, speaker = writer, None
         else:
             voice, speaker = _body_voice(seg.text, voice, speaker, article)
-        if publisher and (
+        if (publisher and not (column_headline and seg.paragraph == 0)) and (
             voice == MEDIA
             or (voice == "public" and BARE_NAME.match(speaker or ""))
             or (speaker is None and seg.text.lstrip()[:1] in '“"')

@@ -22,10 +22,17 @@ HEADLINE_VERBS = (
     r"apologi[sz]es?|pledges?|promises?|reveals?|responds?|rejects?|accuses?|blames?|"
     r"praises?|criticises?|condemns?|questions?|demands?"
 )
+# A subject's stated feeling ("Federation concerned at …", "Police chief 'angry and
+# saddened' by …").
+_FEELING = (
+    r"(?:concerned|angry|sorry|disappointed|delighted|proud|saddened|dismayed|furious|"
+    r"frustrated|pleased|shocked|appalled|outraged|worried)"
+)
 # ... and in the subject-first shape, a subject's stated reaction too.
 _VERB = (
     rf"(?:{HEADLINE_VERBS}|hails?|raises?\s+concerns?|voices?\s+concerns?|"
-    r"(?:is|are)\s+(?:concerned|angry|sorry|disappointed|delighted|proud))"
+    rf"(?:is|are)\s+{_FEELING}|[‘'“\"]?{_FEELING}(?:\s+and\s+{_FEELING})?[’'”\"]?"
+    r"\s+(?:at|by|over|about|with)\b)"
 )
 # A watchdog's verdict verbs: only a watchdog is the speaker ("Police clear the camp" is news).
 _VERDICT = r"(?:clears?|finds?|rates?|brands?|criticises?|rules?)"

@@ -92,6 +92,13 @@ BEFORE_QUOTE = re.compile(
     rf"[:,]?\s*{_OPEN}",
     re.IGNORECASE,
 )
+# A transcript's speaker, a name and a colon before the quote: "Mr Campion: “That's the
+# system …"", "Cllr Jo Obi: “…"".
+NAME_COLON = re.compile(
+    r"^(?P<sp>(?:(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Sir|Dame|Lord|Lady|Supt|Insp|Sgt|PC|DCI|"
+    r"DI|DS|DC|ACC|DCC|Chief Constable|Commissioner)\.?\s+)?[A-Z][\w'ʼ’-]+"
+    r"(?:\s+[A-Z][\w'ʼ’-]+){0,2})\s*:\s*[“\"‘]"
+)
 # "According to the watchdog, …" / "…, according to Supt Smith."
 ACCORDING = re.compile(r"\baccording to\s+(?P<sp>[^,.;:!?“”\"]{2,120})", re.IGNORECASE)
 # "…, a force spokesperson said." / "…, the report found." / "…, her office said on Friday."

@@ -167,7 +167,9 @@ def reported_subjects(outside: str) -> list[str]:
         limit = 20 if relative else 12
         # "Det Insp Richard Weber, who led the week of action, said": the relative clause
         # does not count towards the subject's length
-        length = len(RELATIVE_CLAUSE.sub(" ", sp).split())
+        # and nor does an appositive ("Jo Obi, chief executive of the commissioner's office,
+        # said")
+        length = len(appositive_free(RELATIVE_CLAUSE.sub(" ", sp)).split())
         if not sp.strip() or length > limit or re.search(r"[.!?;:“”\"]", sp):
             break
         if sp.rstrip().endswith(",") and sp.count(",") == 1 and not RELATIVE.search(sp):

@@ -34,6 +34,7 @@ from passages.speech_patterns import (
     BEFORE_QUOTE,
     CONJ_CLAUSE,
     CONJ_REPORTED,
+    NAME_COLON,
     SPEAKER_TAIL,
     TITLE_COMMA,
     TRAILING_SUBJ,
@@ -164,10 +165,11 @@ def quote_then_speaker(s: Sentence, resolver: VoiceResolver) -> list[Candidate]:
 
 def speaker_before_quote(s: Sentence, resolver: VoiceResolver) -> list[Candidate]:
     """A speaker and a verb that introduce a quote: "Supt Jo Obi said: “…”", "The force said
-    in a statement: “…”"."""
+    in a statement: “…”", or a transcript's name and colon: "Mr Campion: “…”"."""
     if not s.quoted:
         return []
-    out = []
+    named = NAME_COLON.match(s.text)
+    out = [Candidate(named.group("sp"), False)] if named else []
     for m in BEFORE_QUOTE.finditer(s.text):
         raw = m.group("sp")
         if re.search(r",\s+who\b", raw):
@@ -238,7 +240,10 @@ def trailing_verb_speaker(s: Sentence, resolver: VoiceResolver) -> list[Candidat
     m = TRAILING_VERB.search(s.outside)
     if not m:
         return []
-    return [Candidate(trim_subject(SPEAKER_TAIL.sub("", m.group("sp"))), False)]
+    sp = trim_subject(SPEAKER_TAIL.sub("", m.group("sp")))
+    if clause_not_subject(sp) or len(subject_core(sp).split()) > TRAILING_SPEAKER_WORDS:
+        return []  # "…, said police in the county received 1,000 calls": what was said
+    return [Candidate(sp, False)]
 
 
 def which_speaker(s: Sentence, resolver: VoiceResolver) -> list[Candidate]:
@@ -287,6 +292,9 @@ def candidates(s: Sentence, resolver: VoiceResolver) -> list[Candidate]:
     return [c for c in found if not c.late] + [c for c in found if c.late]
 
 
+# A speaker named after a closing verb is a short noun phrase ("said shop owner Priya Lalani");
+# longer, it is what was said.
+TRAILING_SPEAKER_WORDS = 8
 SUBORDINATE = re.compile(r"^(?:where|when|whereby|if|unless|because|although|though)\b", re.I)
 # "The court heard …", "The jury was told …": what follows is evidence the journalist reports.
 COURT_HEARD = re.compile(

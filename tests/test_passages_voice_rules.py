@@ -197,6 +197,12 @@ SPEAKER_RULE_CASES = {
             ("public", "a resident"),
         ),
         ("Nobody was hurt, Insp Ravi Kaur said.", [], ("force", "Ravi Kaur")),
+        # what was said after the verb, a clause of its own, is no speaker
+        (
+            "Demand is rising, said officers in the county received a thousand calls a day.",
+            [],
+            NOBODY,
+        ),
     ],
     "which_speaker": [
         (

@@ -64,6 +64,10 @@ def test_headline_voice(text, rule_voice, voice):
         ("Police raise concerns over drivers speeding on quiet roads", "force"),
         ("Residents hit back at plan to shut police counter", "public"),
         ("Ombudsman clears officers accused of excessive force", "inspectorate"),
+        # a speaker's stated feeling
+        ("Wexmoor Police Federation concerned at treatment of cleared PC", "force"),
+        ('Police chief "angry and saddened" by criticism of her force', "force"),
+        ("Residents angry at closure of police counter", "public"),
         # the speaker's own words after a colon; the speaker last
         ("Police: We must do better", "force"),
         ("No Christmas dinner for drink drivers, warn police", "force"),
@@ -410,11 +414,89 @@ def test_a_readers_letters_page_is_the_publics_voice_throughout():
     # the same page as news: the headline and narration are the journalist's
     plain = text.replace("Thornby Herald letter: ", "")
     assert [v for v, _ in voices(plain, headline=True)[:2]] == ["media", "media"]
-    # a letter known by its salutation alone
+    # a letter known by its salutation alone: the writer's words, under the paper's headline
     saluted = plain.replace("Why do", "SIR – Why do")
-    assert [v for v, _ in voices(saluted, headline=True)[:2]] == ["public", "public"]
+    assert [v for v, _ in voices(saluted, headline=True)[:2]] == ["media", "public"]
     saluted = plain.replace("Why do", "Dear Editor, why do")
-    assert [v for v, _ in voices(saluted, headline=True)[:2]] == ["public", "public"]
+    assert [v for v, _ in voices(saluted, headline=True)[:2]] == ["media", "public"]
+    # or by its words to the paper about its own pages
+    answering = plain.replace("Why do", "Your front page report on the closures was right. Why do")
+    assert [v for v, _ in voices(answering, headline=True)[:3]] == ["media", "public", "public"]
+
+
+COLUMN = (
+    "Our PCSOs are worth every penny\n\n"
+    "I have run the Neighbourhood Watch in Ashby for 14 years.\n\n"
+    "Last week I rang 101 twice and nobody answered.\n\n"
+    "The chief constable has announced that six front desks will close.\n\n"
+    "PCSOs know every shop by name and I fear the cuts will be felt by everyone.\n\n"
+    "“We will keep every neighbourhood team,” the chief constable said in March."
+)
+
+
+def test_a_first_person_column_is_its_writers_voice_under_the_papers_headline():
+    got = [v for v, _ in voices(COLUMN, headline=True)]
+    # the headline is the paper's; the writer's words, and what they report, are theirs
+    assert got[:5] == ["media", "public", "public", "public", "public"]
+    assert got[5] == "force"  # a quoted speaker keeps their own voice
+    # news written in the third person is the journalist's: one "I" in a quote changes nothing
+    news = (
+        "Front desks to close\n\n"
+        "Six front desks will close next year.\n\n"
+        "The chief constable has announced the closures.\n\n"
+        "“I know this is hard,” she said."
+    )
+    assert [v for v, _ in voices(news, headline=True)][:2] == ["media", "media"]
+
+
+def test_a_columns_writer_who_says_who_they_are_speaks_in_that_roles_voice():
+    text = COLUMN.replace(
+        "I have run the Neighbourhood Watch in Ashby for 14 years.",
+        "As a county councillor for Ashby, I have heard from residents for 14 years.",
+    )
+    assert [v for v, _ in voices(text, headline=True)][1:5] == ["government"] * 4
+
+
+def test_a_statement_printed_below_its_introducing_line_is_the_bodys_voice():
+    text = (
+        "Force apologises to victim\n\n"
+        "The complaint about the investigation was made in March.\n\n"
+        "Wexmoor Police gave us this statement:\n\n"
+        "Victims deserve to be treated with care.\n\n"
+        "We have now reviewed the case and the service she received fell short.\n\n"
+        "“It was a complete mess,” the woman said."
+    )
+    got = [v for v, _ in voices(text, headline=True)]
+    assert got[1] == "media"
+    assert got[2:5] == ["force", "force", "force"]
+    assert got[5] == "public"  # someone quoted again: the statement has ended
+    # the introducer's lead-in names a force, not the speaker
+    inspector = text.replace(
+        "Wexmoor Police gave us this statement:",
+        "Commenting on the reports about Wexmoor Police, the chief inspector of constabulary said:",
+    )
+    assert [v for v, _ in voices(inspector, headline=True)][2:5] == ["inspectorate"] * 3
+    # a line that only introduces a list of areas is no statement
+    areas = text.replace("Wexmoor Police gave us this statement:", "The inspection covered:")
+    assert [v for v, _ in voices(areas, headline=True)][3] == "media"
+
+
+def test_a_transcripts_name_and_colon_introduce_the_speaker():
+    text = (
+        "Police and Crime Commissioner Jo Obi said officers might have been busy.\n\n"
+        "Councillor Sam Reid said: “I rang 101 twice and nobody answered.”\n\n"
+        "Mr Obi: “That’s the system. Even when they are busy, 999 still works.”"
+    )
+    got = voices(text)
+    assert [v for v, _ in got] == ["pcc", "government", "pcc"]
+
+
+def test_an_appositive_does_not_make_a_speaker_too_long_to_read():
+    text = (
+        "At the meeting Jo Obi, chief executive of the Office of the Police and Crime "
+        "Commissioner, said the force received around a thousand 101 calls a day."
+    )
+    assert voices(text)[0][0] == "pcc"
 
 
 @pytest.mark.parametrize(
