@@ -36,6 +36,15 @@ from passages.voice_roles import (
 
 logger = logging.getLogger(__name__)
 
+# A private person known by first name alone, introduced through their family ("Susan's
+# daughter", "Tom's family"), and such a name standing alone as a speaker ("Susan").
+FIRST_NAME_FAMILY = re.compile(
+    r"(?<![\w'’])(?P<first>[A-Z][a-z]{2,})['’]s\s+(?:daughter|son|husband|wife|partner|mother|"
+    r"father|mum|dad|family|sister|brother|child|children|grandson|granddaughter|boyfriend|"
+    r"girlfriend)\b"
+)
+FIRST_NAME = re.compile(r"[A-Z][a-z]{2,}")
+
 # Minimum rapidfuzz ratio (0-100) for a name in the text to count as a configured person.
 # 85 lets "Sandford" match "Sanford" and "Orpen Smellie" match "Orpen-Smellie" but keeps
 # "Smith" and "Smyth" apart only when a full name is given (surnames are stricter: 88).
@@ -62,6 +71,8 @@ class SpeechContext:
     last_person: tuple[str, str] | None = None
     # Names seen with a role earlier in the article: surname (lower case) -> (voice, full name).
     introduced: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Private people known by first name alone ("Susan's daughter"): name (lower case) -> name.
+    first_names: dict[str, str] = field(default_factory=dict)
 
 
 class VoiceResolver:
@@ -201,6 +212,8 @@ class VoiceResolver:
             return None
         if PRONOUN.match(phrase):
             return _pronoun_speaker(phrase, ctx)
+        if FIRST_NAME.fullmatch(phrase) and ctx.first_names.get(phrase.lower()) == phrase:
+            return "public", phrase  # "Susan said", introduced by first name alone
         names = names_in(phrase)
         known = self._configured_person(names, ctx)
         if known:
@@ -289,6 +302,9 @@ class VoiceResolver:
         ("... asked Police and Crime Commissioner Sir Graham Bright ..."), so that a later
         "Sir Graham said" finds them. Names already known and the last speaker are kept."""
         text = text.replace("ʼ", "'")
+        for hit in FIRST_NAME_FAMILY.finditer(text):
+            # "Susan's daughter was 15 when …": a later "…," Susan said" is that private person
+            ctx.first_names.setdefault(hit.group("first").lower(), hit.group("first"))
         for name in names_in(text):
             at = text.find(name)
             for person in person_names([name], text):

@@ -806,3 +806,15 @@ def test_a_grade_quoted_on_its_own_is_the_inspectorate_s_not_the_last_speaker_s(
 def test_a_headline_s_says_force_is_the_force_s():
     text = "Confidence in county police at its highest, says force\n\nA survey was published."
     assert voices(text, headline=True)[0][0] == "force"
+
+
+def test_a_private_person_known_by_first_name_through_their_family_speaks_as_the_public():
+    text = (
+        "Susan's daughter was 15 when she reported the assault to Wexmoor Police.\n\n"
+        "Chief Constable Ann Hale said the force had apologised.\n\n"
+        "“It was a complete mess from start to finish,” Susan said."
+    )
+    assert voices(text)[-1] == ("public", "Susan")
+    # a first name nobody introduced that way is not taken for a speaker of its own
+    unknown = text.replace("Susan's daughter", "A girl")
+    assert voices(unknown)[-1][0] == "force"
