@@ -68,6 +68,17 @@ def whole_number(lower: int, upper: int, unit: str = "") -> Callable[[str], int]
     return parse
 
 
+def fraction(text: str) -> float:
+    """An argparse type: a number strictly between 0 and 1 (a probability threshold)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1; got {text}")
+    return value
+
+
 def day(text: str) -> date:
     """An argparse type: a calendar day written YYYY-MM-DD."""
     try:

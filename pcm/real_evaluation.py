@@ -301,7 +301,7 @@ def evaluate_real(
 
     Returns:
         {"split", "articles", figures..., "intervals": {figure: [low, high]},
-        "voice_errors": {...}, "per_topic_f1": {...}, "missing": [...]}.
+        "voice_errors": {...}, "per_topic_f1": {...}, "topic_threshold", "missing": [...]}.
     """
     articles, chosen, missing = selection or select_articles(
         real_dir, labels_dir, split, split_file
@@ -326,5 +326,6 @@ def evaluate_real(
             ).most_common(10)
         ),
         "per_topic_f1": per_topic,
+        "topic_threshold": model.threshold,
         "missing": missing,
     }

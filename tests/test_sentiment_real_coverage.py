@@ -362,6 +362,29 @@ def test_evaluate_real_from_the_cli_shows_its_progress_and_keeps_stdout_json(tmp
     assert (real["split"], real["articles"], real["sentences"]) == ("all", 2, 6)
     assert "real all" in out.err
     assert "2/2" in out.err
+    assert real["topic_threshold"] == json.loads(out.out)["corpus"]["topic_threshold"]
+
+
+def test_evaluate_reads_topics_at_another_threshold_when_asked(tmp_path, capsys):
+    from pcm.cli import main
+
+    labels, texts, _ = write_fixture(tmp_path)
+    argv = ["evaluate", "--json", "--real", str(texts), "--labels", str(labels)]
+    argv += ["--real-split", "all"]
+    assert main([*argv, "--topic-threshold", "0.05"]) == 0
+    low = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--topic-threshold", "0.95"]) == 0
+    high = json.loads(capsys.readouterr().out)
+    assert (low["corpus"]["topic_threshold"], low["real"]["topic_threshold"]) == (0.05, 0.05)
+    assert high["real"]["topic_threshold"] == 0.95
+    # a lower bar gives passages more topics: here more wrong ones
+    assert low["real"]["topic_precision"] < high["real"]["topic_precision"]
+    assert low["corpus"]["topic_micro_f1"] != high["corpus"]["topic_micro_f1"]
+    # a threshold that is not a probability is refused in one line
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--topic-threshold", "1.5"])
+    assert stop.value.code == 2
+    assert "must be a number between 0 and 1; got 1.5" in capsys.readouterr().err
 
 
 # -- low-rank updates ----------------------------------------------------------------------

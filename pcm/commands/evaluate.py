@@ -16,6 +16,7 @@ DEFAULT_REAL_LABELS = "../shared/data/police-news-real"
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add `pcm evaluate`."""
+    from pcm.argtypes import fraction
     from sentiment.corpus import DATA_DIR
 
     parser = sub.add_parser(
@@ -63,6 +64,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="auto",
         help="where the encoder runs (default auto: bf16 on CPUs with AMX, else int8; see "
         "model.runtime in docs/configuration.md)",
+    )
+    parser.add_argument(
+        "--topic-threshold",
+        type=fraction,
+        metavar="P",
+        help="read topics at this probability threshold instead of the model's own (to compare "
+        "thresholds on held-out labels; the model is not changed)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
@@ -123,7 +131,8 @@ def _real_lines(real: dict) -> list[str]:
         low, high = real["intervals"].get(key, [float("nan")] * 2)
         lines.append(f"  {label:<26}{value:.3f}   (95% {low:.3f}-{high:.3f})")
     lines.append(
-        f"  topic precision {real['topic_precision']:.3f}, recall {real['topic_recall']:.3f}; "
+        f"  topic precision {real['topic_precision']:.3f}, recall {real['topic_recall']:.3f} "
+        f"(threshold {real.get('topic_threshold')}); "
         f"external negative pairs {real['external_negative_pairs']}, read positive "
         f"{real['external_negative_read_positive']}; article-topic pairs "
         f"{real['article_external_pairs']}"
@@ -149,6 +158,9 @@ def handle(args: argparse.Namespace) -> int:
         # bad labels or a part with no article fail before the model loads
         selection = select_articles(args.real, labels, args.real_split)
     model = ConfidenceModel(args.model or MODEL_DIR, runtime=args.runtime)
+    if args.topic_threshold is not None:
+        logger.info("topic threshold %s (the model's is %s)", args.topic_threshold, model.threshold)
+        model.threshold = args.topic_threshold
     newsmtsc = args.newsmtsc or os.environ.get(NEWSMTSC_ENV)
     result = evaluate(model, args.corpus, newsmtsc, args.split)
     if selection is not None:
