@@ -29,7 +29,7 @@ from passages.headline_speaker import HEADLINE_VERBS, headline_speaker_voice
 from passages.letters import letters_headline, own_voice_page
 from passages.speech_patterns import SPEECH_VERBS, only_short_quotes
 from passages.speech_subjects import PEEL_GRADES, STATISTICS_BODIES
-from passages.statement_block import relay_statements
+from passages.statement_block import carry_revoiced_speakers, relay_statements
 from passages.voice_roles import FEMALE_NOUNS, MALE_NOUNS
 
 logger = logging.getLogger(__name__)
@@ -210,7 +210,7 @@ MISCONDUCT_HEARING = re.compile(
 HEARING_PANEL = re.compile(
     r"^(?:the\s+)?(?:misconduct\s+|disciplinary\s+|hearing\s+)?panel\s+(?:also\s+)?(?:found|"
     r"finds|was\s+unanimous|were\s+unanimous|decided|concluded|ruled|determined|agreed|upheld|"
-    r"dismissed)\b",
+    r"dismissed|accepted|added|said|noted|heard|considered)\b",
     re.IGNORECASE,
 )
 WATCHDOG_BODY = re.compile(rf"\b{_NAMED_BODY}\b", re.IGNORECASE)
@@ -474,7 +474,7 @@ def refine_voices(
         if (voice, speaker) != (seg.voice, seg.speaker):
             seg = replace(seg, voice=voice, speaker=speaker)
         out.append(seg)
-    return out
+    return carry_revoiced_speakers(segments, out)
 
 
 def split_title(text: str) -> tuple[str | None, str]:

@@ -94,3 +94,30 @@ def relay_statements(
             if (seg.voice, seg.speaker) != (voice, speaker):
                 out[i] = replace(seg, voice=voice, speaker=speaker)
     return out
+
+
+def carry_revoiced_speakers(before: Sequence, after: Sequence) -> list:
+    """Segments re-voiced by the article rules, with the same change carried to the rest of
+    their speaker's quote.
+
+    The speech rules give a quote that runs over several passages one speaker; when the
+    article rules re-voice its first passage ("The panel added: “…" in a misconduct story is
+    the force's hearing, not a council panel), the passages that go on in the same quote, with
+    the same speaker and no name of their own, follow.
+
+    Args:
+        before: one article's segments as the speech rules attributed them.
+        after: the same segments after the article rules, in the same order.
+    """
+    out = list(after)
+    carried: tuple[tuple[str, str | None], tuple[str, str | None]] | None = None
+    for i, (old, new) in enumerate(zip(before, after, strict=True)):
+        was, now = (old.voice, old.speaker), (new.voice, new.speaker)
+        if was != now and old.speaker:
+            carried = (was, now)
+        elif carried and was == carried[0] and now == was and old.speaker not in old.text:
+            voice, speaker = carried[1]
+            out[i] = replace(new, voice=voice, speaker=speaker)
+        elif carried and was != carried[0]:
+            carried = None
+    return out

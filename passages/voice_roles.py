@@ -54,7 +54,8 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         r"justice secretary|cabinet secretary|"
         r"secretary of state|shadow|government|councillor|councillors|cllr|council|councils|"
         r"mayor|prime minister|treasury|ministry|department for|department of|panel|downing street|"
-        r"labour|conservative|tory|lib dem|"
+        r"labour|conservative|tory|lib dem|green party|(?:party|parliamentary|council|mayoral|"
+        r"election)\s+candidate|"
         r"liberal democrat|parliament|committee|peer|lords|"
         # judicial office holders speak as public officials; the court itself does not speak
         r"judge|judges|recorder|magistrate|magistrates|sheriff|coroner|"

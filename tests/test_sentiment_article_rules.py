@@ -87,6 +87,8 @@ def test_a_headline_s_own_speaker_shapes(headline, voice):
 def test_politicians_and_the_old_crime_survey_are_government():
     text = "Politicians have strongly criticised Wexmoor Police over errors in its call centre."
     assert voices(text)[0][0] == "government"
+    text = "Sam Reid, Green Party candidate for Ashby North, said the desk must stay open."
+    assert voices(text)[0][0] == "government"
     text = "Figures released today by the British Crime Survey show a fall of 5% in crime."
     assert voices(text)[0][0] == "government"
 
@@ -732,6 +734,13 @@ def test_a_misconduct_hearing_s_panel_is_the_force_s():
     # outside a misconduct story a panel is the police and crime panel, or narration
     budget = "The panel found the commissioner's budget was balanced."
     assert voices(budget)[0][0] != "force"
+    # what the hearing's panel accepted and added, and the rest of its quote, are the force's
+    added = text + (
+        "\n\nThe panel accepted that she was genuinely remorseful.\n\n"
+        "The panel added: “Policing has to earn the trust of every community.\n\n"
+        "“Honesty is where that trust starts.”"
+    )
+    assert [v for v, _ in voices(added)][3:] == ["force", "force", "force"]
 
 
 def test_a_leader_who_recognises_something_speaks():
