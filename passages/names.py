@@ -102,6 +102,12 @@ _NOT_PERSON_WORD = re.compile(
 _LEADING_NOT_PERSON = re.compile(rf"^(?:[A-Z][a-z]+ly|[A-Z][a-z]+ing|{_NOT_PERSON_WORD.pattern})$")
 
 
+# Letters after a name: honours, silk, office ("Jo Obi QPM", "Winston Roddick CB QC").
+POST_NOMINALS = re.compile(
+    r"QPM|KPM|OBE|MBE|CBE|KBE|DBE|BEM|QC|KC|CB|DL|JP|MP|MSP|MS|MLA|AM|QFSM|GM|DSO"
+)
+
+
 def strip_titles(text: str) -> str:
     """A phrase without honorifics and ranks ("Det Supt Jo Obi" -> "Jo Obi")."""
     return re.sub(r"\s+", " ", TITLES.sub(" ", text)).strip(" ,.;:")
@@ -142,6 +148,8 @@ def person_names(names: list[str], phrase: str) -> list[str]:
         words = (strip_titles(name) or "").split()
         while words and _LEADING_NOT_PERSON.match(words[0]):
             words = words[1:]
+        while len(words) > 1 and POST_NOMINALS.fullmatch(words[-1]):
+            words = words[:-1]  # "Winston Roddick CB QC" is Mr Roddick
         if not words or _NOT_PERSON_WORD.match(words[-1]):
             continue
         if len(words) == 1 and not titled:

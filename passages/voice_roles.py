@@ -113,9 +113,13 @@ FEMALE_NOUNS = r"(?:woman|mother|mum|daughter|wife|sister|grandmother|girl|mrs|m
 INSTITUTIONS = 5
 
 # A named police force: "Northmarsh Constabulary", "Vale Police" (ours is in the aliases).
+# Neither a sentence's opening word ("But Police and Crime Commissioner …") nor a commissioner
+# for a force's area ("Vale Police and Crime Commissioner") is a force.
 OTHER_FORCE = re.compile(
-    r"\b(?!Independent )[A-Z][a-z]+(?:shire)? (?:Constabulary|Police)\b"
-    r"(?! Federation| Association| Staff| Network| Authority| Board| Complaints| Conduct)"
+    r"\b(?!Independent |But |And |So |Yet |Now |Then |When |While |If |As |The |Local )"
+    r"[A-Z][a-z]+(?:shire)? (?:Constabulary|Police)\b"
+    r"(?! Federation| Association| Staff| Network| Authority| Board| Complaints| Conduct|"
+    r" and Crime)"
 )
 # Things and officials whose findings the journalist reports in their own voice.
 NOT_A_VOICE = re.compile(

@@ -827,3 +827,12 @@ def test_a_private_person_known_by_first_name_through_their_family_speaks_as_the
     # a first name nobody introduced that way is not taken for a speaker of its own
     unknown = text.replace("Susan's daughter", "A girl")
     assert voices(unknown)[-1][0] == "force"
+
+
+def test_letters_after_a_name_do_not_hide_its_surname():
+    text = (
+        "A police boss has welcomed an inspection report on Wexmoor Police.\n\n"
+        "But Police and Crime Commissioner Winston Obi CB QC was surprised by one finding.\n\n"
+        "Mr Obi said: “I will be scrutinising the force’s action plan.”"
+    )
+    assert voices(text)[-1] == ("pcc", "Winston Obi")
