@@ -44,6 +44,15 @@ FIRST_NAME_FAMILY = re.compile(
     r"girlfriend)\b"
 )
 FIRST_NAME = re.compile(r"[A-Z][a-z]{2,}")
+# A role held by one person, unnamed ("the chief constable", "a force spokeswoman"): a later
+# "he" or "she" is them rather than somebody named further back.
+ONE_PERSON_ROLE = re.compile(
+    r"^(?:the|a|an|its|our|their|his|her)\s+(?:[\w'’-]+\s+){0,3}?(?:chief constable|"
+    r"commissioner|spokes(?:man|woman|person)|superintendent|inspector|sergeant|minister|"
+    r"secretary|councillor|mp|chair(?:man|woman)?|director|chief executive|mayor|judge|"
+    r"coroner)$",
+    re.IGNORECASE,
+)
 
 # Minimum rapidfuzz ratio (0-100) for a name in the text to count as a configured person.
 # 85 lets "Sandford" match "Sanford" and "Orpen Smellie" match "Orpen-Smellie" but keeps
@@ -220,12 +229,18 @@ class VoiceResolver:
             return known
         role = self.role_voice(phrase)
         if actor:
-            return self._introduced_actor(names, ctx) or _actor_voice(phrase, role)
+            acted = self._introduced_actor(names, ctx) or _actor_voice(phrase, role)
+            if acted and role:
+                self.note_mentions(phrase, ctx)  # "PCC John Campion voiced …", then "He said"
+            return acted
         named = self._named_speaker(names, phrase, role, ctx, strict)
         if named:
             return named
         if role:
-            return role, speaker_phrase(phrase)
+            said = speaker_phrase(phrase)
+            if ONE_PERSON_ROLE.match(phrase):
+                ctx.last_person = (role, said)  # "The chief constable said …" then "He said"
+            return role, said
         if not strict and INDEFINITE.match(phrase) and not NOT_A_VOICE.search(phrase):
             return "public", speaker_phrase(phrase)  # "a nurse from Kingsmere", "one commenter"
         return None
@@ -296,6 +311,13 @@ class VoiceResolver:
                 voice = self.role_voice((before.group(0) if before else "") + name)
                 if voice:
                     self._remember(ctx, bare, voice)
+                continue
+            words = bare.split()
+            while len(words) > 2 and self.role_voice(words[0]):
+                words = words[1:]  # "PCC John Campion voiced his understanding …"
+            voice = self.role_voice(name) if len(words) < len(bare.split()) else None
+            if voice and looks_like_person(" ".join(words)):
+                self._remember(ctx, " ".join(words), voice)
 
     def note_others(self, text: str, ctx: SpeechContext) -> None:
         """Remember people introduced with a role anywhere in a passage, speaker or not

@@ -836,3 +836,22 @@ def test_letters_after_a_name_do_not_hide_its_surname():
         "Mr Obi said: “I will be scrutinising the force’s action plan.”"
     )
     assert voices(text)[-1] == ("pcc", "Winston Obi")
+
+
+def test_he_or_she_is_the_unnamed_role_holder_who_spoke_last():
+    # not the inspector named further back
+    text = (
+        "HM Inspector of Constabulary Wendy Marsh said the force had to improve.\n\n"
+        "The chief constable believes the endorsement is down to hard work.\n\n"
+        "He said: “It reflects the work of every officer.”"
+    )
+    assert [v for v, _ in voices(text)] == ["inspectorate", "force", "force"]
+
+
+def test_he_or_she_is_a_person_named_in_narration_with_a_role_word_before_the_name():
+    text = (
+        "Chief Constable Pippa Marsh said there was more to do on rapid video response.\n\n"
+        "PCC John Campion voiced his understanding of why victims hesitate to report abuse.\n\n"
+        "He said: “I understand some victims do not feel comfortable coming forward.”"
+    )
+    assert voices(text)[-1] == ("pcc", "John Campion")
