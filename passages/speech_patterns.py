@@ -69,7 +69,7 @@ _PLAIN_VERBS = "|".join(v for v in SPEECH_VERBS.split("|") if v not in _CONDITIO
 VERB = rf"(?:{_CONDITIONAL_VERBS}|{_PLAIN_VERBS})"
 # Optional adverb or auxiliary between the subject and the verb ("has said", "also told").
 AUX = r"(?:(?:has|have|had|also|later|previously|today|yesterday|then|publicly|repeatedly|"
-AUX += r"has also|had also|would|will|did not|has not|have not)\s+)?"
+AUX += r"has also|had also|has now|have now|now|would|will|did not|has not|have not)\s+)?"
 
 OPEN_QUOTES = "“\"‘'"
 CLOSE_QUOTES = "”\"’'"

@@ -40,6 +40,7 @@ def _attributed(text: str) -> tuple[str | None, str | None]:
 SPEAKER_RULE_CASES = {
     "opening_speaker": [
         ("Police said the road would reopen on Monday.", ["Police"], ("force", "Police")),
+        ("Police have now said the road will reopen.", ["Police"], ("force", "Police")),
         (
             "In a statement, the force said it had referred itself to the watchdog.",
             ["the force"],
