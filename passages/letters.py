@@ -44,6 +44,14 @@ FIRST_PERSON = re.compile(
     r"(?<!Class )(?<!Section )(?<!Tier )(?<!Level )(?<!Type )(?<!Article )(?<!Chapter )"
     r"(?:I|I['’](?:m|ve|d|ll)|[Mm]y|[Mm]e|[Mm]yself)(?![\w'’])(?!\))"
 )
+# A reporter's first-person feature ("I joined officers on a night shift") is the paper's own
+# narration, not a reader's.
+REPORTER_EMBED = re.compile(
+    r"\bI\s+(?:joined|accompanied|shadowed|went out with|rode with|spent (?:a|the) (?:day|"
+    r"night|shift|morning|evening|week)|was (?:invited|shown|given access))\b|"
+    r"\bride-?along\b|\bembedded with\b",
+    re.IGNORECASE,
+)
 # How many narration passages must speak in the first person, and what share of them.
 MIN_FIRST_PERSON = 2
 MIN_FIRST_PERSON_SHARE = 0.25
@@ -66,9 +74,12 @@ def _narration(segments: Sequence, headline: bool) -> list:
 
 
 def first_person_piece(segments: Sequence, headline: bool) -> bool:
-    """Whether the page's narration is written in the first person (a letter or a column)."""
+    """Whether the page's narration is written in the first person (a letter or a column),
+    and not by a reporter who went out with the police."""
     narration = _narration(segments, headline)
     own = [seg for seg in narration if FIRST_PERSON.search(_QUOTED.sub(" ", seg.text))]
+    if any(REPORTER_EMBED.search(seg.text) for seg in own):
+        return False
     return len(own) >= MIN_FIRST_PERSON and len(own) >= MIN_FIRST_PERSON_SHARE * len(narration)
 
 

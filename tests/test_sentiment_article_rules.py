@@ -449,6 +449,14 @@ def test_a_first_person_column_is_its_writers_voice_under_the_papers_headline():
         "“I know this is hard,” she said."
     )
     assert [v for v, _ in voices(news, headline=True)][:2] == ["media", "media"]
+    # and so is a reporter's first-person feature from a shift with the police
+    feature = (
+        "A night on patrol\n\n"
+        "I joined officers from the Ashby neighbourhood team on a Friday night shift.\n\n"
+        "By midnight I had watched them deal with three fights and a missing teenager.\n\n"
+        "The sergeant told me the team is two officers short."
+    )
+    assert [v for v, _ in voices(feature, headline=True)][:3] == ["media", "media", "media"]
 
 
 def test_a_columns_writer_who_says_who_they_are_speaks_in_that_roles_voice():
