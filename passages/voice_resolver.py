@@ -372,7 +372,8 @@ _FEMALE = re.compile(rf"\b{FEMALE_NOUNS}\b", re.I)
 # A speaker that is a body or a document, never "he" or "she" ("an investigation by …").
 _BODY_PHRASE = re.compile(
     r"^(?:an?|the|its|their)\s+(?:[\w'’ʼ-]+\s+){0,3}?(?:investigation|report|review|survey|study|"
-    r"inquiry|audit|analysis|force|council|watchdog|inspectorate|office|board|panel|committee)\b",
+    r"inquiry|audit|analysis|force|council|watchdog|inspectorate|ombudsman|office|board|panel|"
+    r"committee)\b",
     re.IGNORECASE,
 )
 
