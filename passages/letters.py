@@ -62,6 +62,8 @@ SELF_DESCRIPTION = re.compile(
     r"(?=[,.;:]|\s+(?:I|and|for|of|in|who|since|with)\b)"
 )
 
+CITED = re.compile(r"\b(?:said|says|put it|told|noted|pointed out|wrote|writes)\b")
+
 
 def _narration(segments: Sequence, headline: bool) -> list:
     """The passages of the page's own narration: media voice, no speaker, past the headline."""
@@ -104,6 +106,8 @@ def writer_voice(
     if role_voice is not None:
         for seg in _narration(segments, headline):
             for hit in SELF_DESCRIPTION.finditer(_QUOTED.sub(" ", seg.text)):
+                if CITED.search(hit.group("role")):
+                    continue  # "As the councillor put it, I …" cites somebody else
                 voice = role_voice(hit.group("role"))
                 if voice and voice != MEDIA:
                     return voice

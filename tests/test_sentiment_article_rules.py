@@ -465,6 +465,12 @@ def test_a_columns_writer_who_says_who_they_are_speaks_in_that_roles_voice():
         "As a county councillor for Ashby, I have heard from residents for 14 years.",
     )
     assert [v for v, _ in voices(text, headline=True)][1:5] == ["government"] * 4
+    # somebody cited ("As the councillor put it, …") is not the writer
+    cited = COLUMN.replace(
+        "I have run the Neighbourhood Watch in Ashby for 14 years.",
+        "As the councillor put it, I have run the Neighbourhood Watch for 14 years.",
+    )
+    assert [v for v, _ in voices(cited, headline=True)][1:5] == ["public"] * 4
 
 
 def test_a_statement_printed_below_its_introducing_line_is_the_bodys_voice():
