@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from passages.headline_speaker import HEADLINE_VERBS, headline_speaker_voice
 from passages.letters import letters_headline, own_voice_page
-from passages.speech_patterns import SPEECH_VERBS, only_short_quotes
+from passages.speech_patterns import QUOTE_MARKS, SPEECH_VERBS, only_short_quotes
 from passages.speech_subjects import PEEL_GRADES, STATISTICS_BODIES
 from passages.statement_block import carry_revoiced_speakers, relay_statements
 from passages.voice_roles import FEMALE_NOUNS, MALE_NOUNS
@@ -165,7 +165,6 @@ OTHER_OWNER = re.compile(
 HEADLINE_SPEECH = re.compile(rf"\b(?:{HEADLINE_VERBS}|said|backs?|tells?|told)\b", re.IGNORECASE)
 QUOTED_GRADE = re.compile(rf"['‘“\"]\s*{_GRADE}\b", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
-QUOTE_MARKS = re.compile(r"[“”\"]")
 SHORT_QUOTE_WORDS = 6  # a quoted fragment this short is a phrase cited, not a speaker's words
 # Speech verbs that are not also a finding's verbs ("judged", "found", "rated" report a
 # judgement: "rated good for “fairness” by inspectors" quotes no speaker).

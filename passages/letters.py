@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from passages.speech_patterns import outside_quotes
+
 MEDIA = "media"
 PUBLIC = "public"
 
@@ -35,8 +37,6 @@ LETTER_OPENING = re.compile(
     r"(?:article|report|story|editorial|leader|coverage|columnist)\b)",
     re.IGNORECASE,
 )
-# Quoted words are someone else's: only the narration around them counts.
-_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 # The writer speaking of themselves. "I" as a numeral ("World War I", "Part I", "Category I")
 # is not a pronoun.
 FIRST_PERSON = re.compile(
@@ -79,7 +79,7 @@ def first_person_piece(segments: Sequence, headline: bool) -> bool:
     """Whether the page's narration is written in the first person (a letter or a column),
     and not by a reporter who went out with the police."""
     narration = _narration(segments, headline)
-    own = [seg for seg in narration if FIRST_PERSON.search(_QUOTED.sub(" ", seg.text))]
+    own = [seg for seg in narration if FIRST_PERSON.search(outside_quotes(seg.text))]
     if any(REPORTER_EMBED.search(seg.text) for seg in own):
         return False
     return len(own) >= MIN_FIRST_PERSON and len(own) >= MIN_FIRST_PERSON_SHARE * len(narration)
@@ -105,7 +105,7 @@ def writer_voice(
     public's."""
     if role_voice is not None:
         for seg in _narration(segments, headline):
-            for hit in SELF_DESCRIPTION.finditer(_QUOTED.sub(" ", seg.text)):
+            for hit in SELF_DESCRIPTION.finditer(outside_quotes(seg.text)):
                 if CITED.search(hit.group("role")):
                     continue  # "As the councillor put it, I …" cites somebody else
                 voice = role_voice(hit.group("role"))

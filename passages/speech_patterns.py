@@ -72,6 +72,8 @@ AUX = r"(?:(?:has|have|had|also|later|previously|today|yesterday|then|publicly|r
 AUX += r"has also|had also|has now|have now|now|would|will|did not|has not|have not)\s+)?"
 
 OPEN_QUOTES = "“\"‘'"
+# A double quotation mark, opening or closing: someone's words are quoted in the passage.
+QUOTE_MARKS = re.compile(r"[“”\"]")
 CLOSE_QUOTES = "”\"’'"
 
 _CLOSE = r"[”\"’']"

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from passages.speech_patterns import QUOTE_MARKS
+
 MEDIA = "media"
 PUBLIC = "public"
 # A line that introduces a statement printed below it: "X said:", "X gave us this
@@ -33,8 +35,7 @@ INTRODUCER = re.compile(
 _LEAD_IN = re.compile(
     r"^(?:commenting|responding|reacting|speaking|writing)\b[^,]{0,160},\s*", re.IGNORECASE
 )
-# Words that end the statement: someone quoted or reported again.
-_QUOTES = re.compile(r"[“”\"]")
+# Words that end the statement (besides a quotation mark): someone reported again.
 _REPORTED = re.compile(
     r"\b(?:he|she|they|it|the force|police|a spokes\w+)\s+(?:said|says|added|adds|told)\b",
     re.IGNORECASE,
@@ -78,7 +79,7 @@ def relay_statements(
     for i, seg in enumerate(out):
         if block is not None and seg.paragraph > block_paragraph:
             text = seg.text.strip()
-            if _QUOTES.search(text) or INTRODUCER.search(text) or _REPORTED.search(text):
+            if QUOTE_MARKS.search(text) or INTRODUCER.search(text) or _REPORTED.search(text):
                 block = None
             elif reported is not None and reported(text):
                 continue

@@ -283,10 +283,7 @@ class VoiceResolver:
             if found is None and not strict and looks_like_person(name):
                 found = "public"  # a named private individual with no title or role
             if found:
-                words = name.split()
-                while len(words) > 2 and self.role_voice(words[0]):
-                    words = words[1:]  # "Pensioner Edith Marlow" -> "Edith Marlow"
-                speaker = " ".join(words)
+                speaker = self._without_leading_roles(name)  # "Pensioner Edith Marlow"
                 self._remember(ctx, speaker, found)
                 return found, speaker
         return None
@@ -312,12 +309,10 @@ class VoiceResolver:
                 if voice:
                     self._remember(ctx, bare, voice)
                 continue
-            words = bare.split()
-            while len(words) > 2 and self.role_voice(words[0]):
-                words = words[1:]  # "PCC John Campion voiced his understanding …"
-            voice = self.role_voice(name) if len(words) < len(bare.split()) else None
-            if voice and looks_like_person(" ".join(words)):
-                self._remember(ctx, " ".join(words), voice)
+            person = self._without_leading_roles(bare)  # "PCC John Campion voiced …"
+            voice = self.role_voice(name) if person != bare else None
+            if voice and looks_like_person(person):
+                self._remember(ctx, person, voice)
 
     def note_others(self, text: str, ctx: SpeechContext) -> None:
         """Remember people introduced with a role anywhere in a passage, speaker or not
@@ -341,6 +336,14 @@ class VoiceResolver:
                     if re.search(rf"\b(?:Sir|Dame)\s+{re.escape(first)}\b", text):
                         # "Sir Graham Bright" is "Sir Graham" later on
                         ctx.introduced.setdefault(person.split()[0].lower(), (voice, person))
+
+    def _without_leading_roles(self, name: str) -> str:
+        """A name without the role words that lead it, keeping two words at least
+        ("Pensioner Edith Marlow" -> "Edith Marlow", "PCC John Campion" -> "John Campion")."""
+        words = name.split()
+        while len(words) > 2 and self.role_voice(words[0]):
+            words = words[1:]
+        return " ".join(words)
 
     @staticmethod
     def _remember(ctx: SpeechContext, name: str, voice: str) -> None:

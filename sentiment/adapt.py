@@ -37,7 +37,6 @@ from sentiment.heads import save_heads
 from sentiment.lora import load_update, save, wrap
 from sentiment.newsmtsc import TRAIN_FILE
 from sentiment.newsmtsc import train_path as newsmtsc_train_path
-from sentiment.real_coverage import EXTRA_LABELS_DIR
 from sentiment.train import Settings, StanceItem, TrainData, Trainer, cache_lower, set_seed
 from sentiment.training import _add_corpus, _add_newsmtsc, _dev_metrics
 
@@ -79,7 +78,7 @@ def adapt_model(
     progress: Callable[[str], None] | None = None,
     real_split_file: str | Path | None = None,
     choices_from: str | Path | None = None,
-    extra_labels: str | Path | None = EXTRA_LABELS_DIR,
+    extra_labels: str | Path | None = None,
 ) -> dict:
     """Write to `out_dir` the model of `base_dir` adapted to real coverage.
 

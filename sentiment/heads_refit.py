@@ -40,7 +40,6 @@ from sentiment.confidence_model import (
 from sentiment.corpus import DATA_DIR, load_split, read_corpus
 from sentiment.heads import save_heads
 from sentiment.lexical import LexicalTopics
-from sentiment.real_coverage import EXTRA_LABELS_DIR
 from sentiment.refit_data import CORPUS_WEIGHT, REAL_WEIGHT, Items, Texts, encode, gather
 from sentiment.topic_refit import ENCODER_SHARES, _fit_linear, best_decoding
 from sentiment.train import set_seed
@@ -70,7 +69,7 @@ def refit_heads(
     final_fit: bool = True,
     real_split_file: str | Path | None = None,
     choices_from: str | Path | None = None,
-    extra_labels: str | Path | None = EXTRA_LABELS_DIR,
+    extra_labels: str | Path | None = None,
 ) -> dict:
     """Refit the heads of the model in `model_dir` in place and calibrate its stance.
 

@@ -376,7 +376,7 @@ def train_sentences(
     labels_dir: str | Path,
     real_dir: str | Path,
     files: list[str],
-    extra_dir: str | Path | None = EXTRA_LABELS_DIR,
+    extra_dir: str | Path | None = None,
 ) -> list[RealSentence]:
     """The real sentences a training run learns from: the split's train `files`, then every
     article labelled in `extra_dir` (None: none) that has been rebuilt in `real_dir`."""

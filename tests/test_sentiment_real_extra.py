@@ -157,12 +157,15 @@ def test_the_recorded_extra_labels_hold_no_text_and_stay_out_of_the_split():
     assert len({a.url for a in articles.values()}) == len(articles)
 
 
-def test_pcm_train_takes_the_extra_labels_by_default_and_leaves_them_out_when_told(capsys):
+def test_pcm_train_takes_the_extra_labels_only_when_asked(capsys):
     from pcm.cli import build_parser, main
     from pcm.commands.train import _extra_labels
 
     parse = build_parser().parse_args
-    assert _extra_labels(parse(["train", "--heads-only"])) == str(EXTRA_LABELS_DIR)
+    assert _extra_labels(parse(["train", "--heads-only"])) is None
+    assert _extra_labels(parse(["train", "--heads-only", "--extra-labels"])) == str(
+        EXTRA_LABELS_DIR
+    )
     assert _extra_labels(parse(["train", "--heads-only", "--extra-labels", "mine"])) == "mine"
     assert _extra_labels(parse(["train", "--heads-only", "--no-extra-labels"])) is None
     with pytest.raises(SystemExit) as stopped:

@@ -84,14 +84,17 @@ def _add_real_coverage_args(parser: argparse.ArgumentParser) -> None:
     extra = parser.add_mutually_exclusive_group()
     extra.add_argument(
         "--extra-labels",
+        nargs="?",
+        const="sentiment/data/real_extra",
         metavar="DIR",
-        help="more labelled real articles, all trained on, texts rebuilt in --real's folder "
-        "(default: sentiment/data/real_extra)",
+        help="also train on more labelled real articles, texts rebuilt in --real's folder "
+        "(DIR defaults to sentiment/data/real_extra; off unless given: the shipped model did "
+        "not train on them, and the threshold was chosen on them)",
     )
     extra.add_argument(
         "--no-extra-labels",
         action="store_true",
-        help="train on the split's train part only, without the extra labelled articles",
+        help="train on the split's train part only (the default; kept for older scripts)",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -123,11 +126,14 @@ def _real_labels(args: argparse.Namespace) -> str:
 
 
 def _extra_labels(args: argparse.Namespace) -> str | None:
+    """The extra labels folder to train on, or None (the default)."""
     from sentiment.real_coverage import EXTRA_LABELS_DIR
 
-    if args.no_extra_labels:
+    if args.no_extra_labels or args.extra_labels is None:
         return None
-    return args.extra_labels or str(EXTRA_LABELS_DIR)
+    if args.extra_labels == "sentiment/data/real_extra":
+        return str(EXTRA_LABELS_DIR)  # the folder in this checkout, wherever pcm runs from
+    return args.extra_labels
 
 
 def _adapt_or_refit(args: argparse.Namespace, newsmtsc: str | None) -> int:
