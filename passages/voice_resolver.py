@@ -309,10 +309,10 @@ class VoiceResolver:
                 if voice:
                     self._remember(ctx, bare, voice)
                 continue
-            person = self._without_leading_roles(bare)  # "PCC John Campion voiced …"
-            voice = self.role_voice(name) if person != bare else None
-            if voice and looks_like_person(person):
-                self._remember(ctx, person, voice)
+            holder = self._without_leading_roles(bare)  # "PCC John Campion voiced …"
+            voice = self.role_voice(name) if holder != bare else None
+            if voice and looks_like_person(holder):
+                self._remember(ctx, holder, voice)
 
     def note_others(self, text: str, ctx: SpeechContext) -> None:
         """Remember people introduced with a role anywhere in a passage, speaker or not
