@@ -13,6 +13,7 @@ from passages.force_target import ForceTargeter
 from passages.segment import segment_article
 from pcm.force_attribution import ForceSet
 from sentiment.confidence_model import ConfidenceModel, load_model
+from sentiment.stance_rules import apply_to_passages
 from warehouse.article_stance import article_stances
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def analyse_document(
         {"title", "model": {"name", "version"}, "topics": [{"topic", "score", "stance",
         "passages", "external": {"score", "stance", "passages"} | None}], "passages":
         [{"index", "paragraph", "text", "voice", "speaker", "target", "headline",
-        "skipped", "truncated", "uncertain", "topics": [{"topic", "label", "score",
+        "skipped", "truncated", "uncertain", "stance_rule", "topics": [{"topic", "label", "score",
         "p_positive", "p_neutral", "p_negative", "topic_prob", "uncertain"}]}]}. Article
         topics count only passages whose target is the configured force; `external` counts
         every voice but the force's own. Topics follow `core.config.TOPICS`; scores are
@@ -90,6 +91,12 @@ def analyse_document(
         [s.text for s in segments],
         articles=[0] * len(segments),
         headlines=[headline and s.paragraph == 0 for s in segments],
+    )
+    apply_to_passages(
+        results,
+        [s.text for s in segments],
+        [s.voice for s in segments],
+        getattr(model, "stance_rules", ()),
     )
     tally = _Tally()
     passages = _passages(segments, results, _targeter(cfg, segments), headline, tally)
@@ -191,6 +198,7 @@ def _passages(segments, results, targeter: ForceTargeter, headline: bool, tally:
                 "skipped": res.skipped,
                 "truncated": res.truncated,
                 "uncertain": any(t["uncertain"] for t in topics),
+                "stance_rule": res.stance_rule,
                 "topics": topics,
             }
         )

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from passages.force_target import NONE
 from passages.segment import segment_article
 from pcm.force_attribution import ForceSet, config_force_set, read_forces
+from sentiment.stance_rules import apply_rules
 from warehouse.connection import writer
 from warehouse.scores import pending_passages, register_model, store_scores
 
@@ -208,7 +209,10 @@ class ChunkScorer:
             else {}
         )
         rows = []
-        for (pid, _), res in zip(chunk, results, strict=True):
+        rules = getattr(self.model, "stance_rules", ())
+        for (pid, text), res in zip(chunk, results, strict=True):
+            if rules and pid in voices:
+                apply_rules(res, text, voices[pid][0], rules)
             row = _with_voice(res, voices.get(pid))
             if pid in readings:
                 row["forces"] = readings[pid]

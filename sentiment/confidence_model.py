@@ -24,6 +24,7 @@ from sentiment.lora import merge as merge_update
 from sentiment.model_labels import HEADS_FILE, META_FILE, check_head_shapes, model_topics
 from sentiment.quantize import quantizer_digest
 from sentiment.runtime import RUNTIMES, encoder_twin
+from sentiment.stance_rules import RULES as STANCE_RULES
 from sentiment.targets import force_pattern, force_spans, token_mask
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ class PassageResult:
     # which force it is about (force | other_force | national | none), set by the caller that
     # knows the configured force (`passages.force_target`); None when not decided
     target: str | None = None
+    # the stance rule that read its stances (`sentiment.stance_rules`: defence | improvement),
+    # set by the caller that knows its voice; None when the model's reading stands
+    stance_rule: str | None = None
 
 
 def model_version(path: str | Path) -> str:
@@ -198,6 +202,15 @@ class ConfidenceModel:
         context = meta.get("topic_context") or {}
         self.context_headline = float(context.get("headline", 0.0))
         self.context_article = float(context.get("article", 0.0))
+        # the labelling conventions read as rules over the stance (`sentiment.stance_rules`;
+        # models before them: none), applied by the callers that know each passage's voice
+        self.stance_rules = tuple(meta.get("stance_rules", ()))
+        unknown = sorted(set(self.stance_rules) - set(STANCE_RULES))
+        if unknown:
+            raise ValueError(
+                f"model.json names stance rules this version does not know ({', '.join(unknown)}"
+                f"; known: {', '.join(STANCE_RULES)}): update the code or the model"
+            )
 
     def score_passages(
         self,

@@ -17,6 +17,7 @@ from sentiment.corpus import DATA_DIR, FORCE_ALIASES, load_split, read_corpus, r
 from sentiment.decoding import select_topics
 from sentiment.heads import STANCES
 from sentiment.newsmtsc import HELD_OUT, read_newsmtsc
+from sentiment.stance_rules import mirrored, rule_for
 
 logger = logging.getLogger(__name__)
 
@@ -78,12 +79,20 @@ def evaluate_corpus(
     stance = model.stance_for(
         [x[0] for x in pairs], [x[1] for x in pairs], [None] * len(pairs)
     ).numpy()
-    pred_stance = [STANCES[i] for i in stance.argmax(1)]
-    gold_stance = [x[2] for x in pairs]
     voices = [
         passage_voice(p.text, people.get(p.corpus, []), FORCE_ALIASES.get(p.corpus, []))
         for p in rows
     ]
+    if model.stance_rules:  # as the product reads them (`sentiment.stance_rules`)
+        voice_of = {p.text: v for p, v in zip(rows, voices, strict=True)}
+        stance = np.array(
+            [
+                mirrored(row, rule_for(x[0], voice_of[x[0]], model.stance_rules))
+                for row, x in zip(stance, pairs, strict=True)
+            ]
+        )
+    pred_stance = [STANCES[i] for i in stance.argmax(1)]
+    gold_stance = [x[2] for x in pairs]
     out = {
         "split": split,
         "passages": len(rows),
