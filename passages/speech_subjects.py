@@ -124,6 +124,10 @@ DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}\b)")
 RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|whose)\b[^,]*(?:,|$)")
 
 
+# More words than a name with its title ("Chief Constable Jo Obi"): a clause, not a name
+CLAUSE_WORDS = 4
+
+
 def trim_subject(sp: str) -> str:
     """The speaker part of a subject: drop leading clauses ("and", "but", "yesterday, ")."""
     sp = sp.strip()
@@ -146,6 +150,10 @@ def trim_subject(sp: str) -> str:
         sp = parts[-1]
     elif len(parts) >= 2 and not appositive and re.match(r"^which\s+\S", parts[-1], re.I):
         sp = parts[-1][6:]  # "…, which Supt Smith said showed …"
+    elif len(parts) >= 2 and not appositive and len(parts[-2].split()) > CLAUSE_WORDS:
+        # "The force failed victims, a review has concluded": before "a review" is a clause of
+        # its own, not a name the phrase after the comma describes ("Jo Obi, the chair said")
+        sp = parts[-1]
     elif len(parts) >= 2:
         sp = ", ".join(parts[-2:])
     sp = re.sub(r"^(?:and|but|so|then|while|as|which|who)\s+", "", sp, flags=re.IGNORECASE)

@@ -42,7 +42,7 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         r"inspectorate|inspector of constabulary|inspectors of constabulary|"
         r"iopc|independent office for police conduct|ipcc|independent police complaints "
         r"commission|pirc|police investigations and review commissioner|watchdog|ombudsman|"
-        r"inspectors|the report|the inspection|college of policing|"
+        r"inspectors|the report|(?:the|an|this|a new|the latest) inspection|college of policing|"
         r"hm inspector|chief inspector of constabulary)",
     ),
     (

@@ -53,6 +53,8 @@ _DISPUTE = re.compile(
     r"not\s+(?:a|an)\s+(?:fair|accurate|true|balanced)\s+(?:reflection|representation|picture)|"
     r"(?:does|do|did)\s+not\s+(?:reflect|recognise|recognize|represent)|"
     r"(?:doesn't|don't|didn't)\s+(?:reflect|recognise|recognize|represent)|"
+    r"(?:(?:do|does|did)\s+not|don't|doesn't|didn't)\s+(?:accept|believe\b[^.]{0,80}?"
+    r"\b(?:reflects?|represents?|is\s+(?:fair|accurate|right)))|"
     r"fail(?:s|ed)?\s+to\s+(?:acknowledge|recognise|recognize|reflect|take\s+account)|"
     r"(?:strongly\s+)?disagree(?:s|d)?\s+with)\b",
     re.IGNORECASE,
@@ -61,7 +63,8 @@ _DISPUTE = re.compile(
 _CRITIC = re.compile(
     r"\b(?:report|reports|grading|graded|rated|inspection|inspectors?|inspectorate|HMICF?R?S?|"
     r"watchdog|findings?|assessment|claims?|allegations?|article|coverage|headlines?|"
-    r"criticism|critics?|comments|suggestions?|portrayal)\b",
+    r"criticism|critics?|comments|suggestions?|portrayal|judg(?:e)?ments?|verdict|"
+    r"conclusions?|ratings?)\b",
     re.IGNORECASE,
 )
 # a concession: the passage accepts the criticism, whatever else it disputes

@@ -637,6 +637,15 @@ def test_narration_is_not_reached_when_a_speaker_rule_names_somebody():
             "Police chiefs will publish a plan and say they are “deeply sorry” for the delays.",
             "force",
         ),
+        # a clause before the comma is what was said, not a name the closing speaker describes
+        ("Wexbridge Constabulary let victims down, a police watchdog has found.", "inspectorate"),
+        ("Response times have fallen for three years, an inspection has found.", "inspectorate"),
+        (
+            "A woman who dialled 999 waited 47 minutes for officers to arrive, the force has "
+            "confirmed.",
+            "force",
+        ),
+        ("The force failed victims of domestic abuse, a review has concluded.", "media"),
         # the police authority is not another force ("Scottish Police")
         (
             "Ian Croft, a member of the Scottish Police Authority, said savings had been made.",

@@ -34,6 +34,9 @@ from sentiment.stance_rules import (
         "progress made since the last inspection.",
         "We strongly disagree with the claims made in the article about our response times.",
         "The grading is not a fair reflection of the work our officers do every day.",
+        "The force said it did not accept the inspectorate's view that its vetting unit was "
+        "under-resourced.",
+        "I don't believe the 'requires improvement' judgement reflects the work of our officers.",
     ],
 )
 def test_the_force_disputing_a_critic_is_a_defence(text):
