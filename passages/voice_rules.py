@@ -285,8 +285,9 @@ SPEAKER_RULES: tuple[SpeakerRule, ...] = (
 
 def candidates(s: Sentence, resolver: VoiceResolver) -> list[Candidate]:
     """Every speaker rule's phrases, in rule order, the late ones last; none in a court's
-    account ("The court heard he had found it hard …": the evidence, not anybody speaking)."""
-    if COURT_HEARD.match(s.outside):
+    account ("The court heard he had found it hard …", "…, a court heard": the evidence, not
+    anybody speaking)."""
+    if COURT_HEARD.search(s.outside):
         return []
     found = [c for rule in SPEAKER_RULES for c in rule(s, resolver)]
     return [c for c in found if not c.late] + [c for c in found if c.late]
@@ -299,7 +300,10 @@ SUBORDINATE = re.compile(r"^(?:where|when|whereby|if|unless|because|although|tho
 # "The court heard …", "The jury was told …": what follows is evidence the journalist reports.
 COURT_HEARD = re.compile(
     r"^(?:(?:but|and|however),?\s+)?the\s+(?:court|jury|hearing|inquest|tribunal)\s+(?:also\s+|"
-    r"previously\s+)?(?:heard|was told|were told|has heard|had heard)\b",
+    r"previously\s+)?(?:heard|was told|were told|has heard|had heard)\b"
+    # "…, a court heard." / "…, the inquest was told on Monday.": the same evidence, told last
+    r"|,\s*(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){0,3}(?:court|jury|hearing|inquest|tribunal)\s+"
+    r"(?:also\s+)?(?:heard|was told|were told|has heard|had heard)\b[^,]{0,40}[.!?]?\s*$",
     re.IGNORECASE,
 )
 

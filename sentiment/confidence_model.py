@@ -63,8 +63,8 @@ class PassageResult:
     # which force it is about (force | other_force | national | none), set by the caller that
     # knows the configured force (`passages.force_target`); None when not decided
     target: str | None = None
-    # the stance rule that read its stances (`sentiment.stance_rules`: defence | improvement),
-    # set by the caller that knows its voice; None when the model's reading stands
+    # the stance rule that read its stances (`sentiment.stance_rules`: defence | improvement |
+    # intent), set by the caller that knows its voice; None when the model's reading stands
     stance_rule: str | None = None
 
 

@@ -17,7 +17,7 @@ from sentiment.corpus import DATA_DIR, FORCE_ALIASES, load_split, read_corpus, r
 from sentiment.decoding import select_topics
 from sentiment.heads import STANCES
 from sentiment.newsmtsc import HELD_OUT, read_newsmtsc
-from sentiment.stance_rules import mirrored, rule_for
+from sentiment.stance_rules import rule_for, ruled_row
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def evaluate_corpus(
         voice_of = {p.text: v for p, v in zip(rows, voices, strict=True)}
         stance = np.array(
             [
-                mirrored(row, rule_for(x[0], voice_of[x[0]], model.stance_rules))
+                ruled_row(row, rule_for(x[0], voice_of[x[0]], model.stance_rules))
                 for row, x in zip(stance, pairs, strict=True)
             ]
         )

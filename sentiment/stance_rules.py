@@ -1,8 +1,8 @@
-"""Two labelling conventions the model misreads on real coverage, read as rules over its stance.
+"""Three labelling conventions the model misreads on real coverage, read as rules over its stance.
 
-Both turn the model's reading of a passage into its mirror (P(positive) and P(negative)
-swapped; the neutral probability, the topic and an abstention stay), because in both the
-words the model reacts to point the other way from the stance towards the force:
+The first two turn the model's reading of a passage into its mirror (P(positive) and
+P(negative) swapped; the neutral probability, the topic and an abstention stay), because in
+both the words the model reacts to point the other way from the stance towards the force:
 
 - `defence`: a force (or its commissioner) defending its record against a critic. The
   conventions read it as positive ("The chief constable said the grading was not a fair
@@ -21,6 +21,12 @@ words the model reacts to point the other way from the stance towards the force:
   longer requires improvement", "an improvement on last year's …") or concedes it only in a
   clause its main clause answers ("Although the force still needs to improve, …": hedges
   follow the main clause).
+- `intent`: a passage in the force's or the commissioner's voice that only states intent ("We
+  remain committed to …", "Protecting victims is our priority"), with nothing done, found or
+  felt beside it (no "have", no figure, no "proud"), is neutral by the conventions; the model
+  reads its warm words as praise. Its polar probabilities are evened out (each the smaller of
+  the two, the rest neutral): label neutral, score 0, so that a force's statement of intent
+  does not move a trend.
 
 Which rules a model applies is part of the model (`stance_rules` in `model.json`), so turning
 a rule on or off is a change of the scores' version; a change to a rule's patterns is not (as
@@ -39,8 +45,8 @@ import numpy as np
 # `sentiment.confidence_model`'s TopicScore and PassageResult, which import this module's RULES
 Score = TypeVar("Score")
 
-RULES = ("defence", "improvement")
-DEFENDING_VOICES = frozenset({"force", "pcc"})
+RULES = ("defence", "improvement", "intent")
+DEFENDING_VOICES = frozenset({"force", "pcc"})  # and the voices whose intent is read
 
 # what a defence says of its critic; "disappointing" only with what the critic failed to see,
 # since "we are disappointed by the findings" is as often a concession
@@ -92,6 +98,32 @@ _PAST_GRADE = re.compile(
 )
 
 
+# a statement of intent: "We remain committed to …", "Protecting victims is our priority"
+_INTENT = re.compile(
+    r"\b(?:(?:remains?|are|is|am|stays?)\s+(?:fully\s+|absolutely\s+|firmly\s+|wholly\s+|"
+    r"totally\s+|very\s+much\s+|still\s+)?(?:committed|determined|focus+ed|dedicated|resolute)|"
+    r"(?:[Ii]'m|[Ww]e're)\s+(?:fully\s+|absolutely\s+|still\s+)?(?:committed|determined|focus+ed)|"
+    r"(?:is|are|remains?)\s+(?:our|my)\s+(?:top\s+|number\s+one\s+|absolute\s+|first\s+)?"
+    r"priorit(?:y|ies)|(?:our|my)\s+(?:top\s+|number\s+one\s+|absolute\s+|first\s+)?"
+    r"priority\s+(?:is|remains|will\s+be))\b",
+    re.IGNORECASE,
+)
+# what makes it more than intent: something done, found or felt ("we have made progress",
+# "we are proud of …", a figure)
+_CLAIM = re.compile(
+    r"\b(?:have|has|had|was|were|pleased|proud|delighted|welcomed?|welcomes|success\w*|"
+    r"achiev\w*|improved|fell|fallen|rose|risen|record)\b|'ve\b|\d",
+    re.IGNORECASE,
+)
+
+
+def is_intent(text: str, voice: str | None) -> bool:
+    """Whether a passage in the force's or the commissioner's voice only states intent ("We
+    remain committed to keeping victims informed"): neutral by the conventions, whatever its
+    warm words."""
+    return voice in DEFENDING_VOICES and bool(_INTENT.search(text)) and not _CLAIM.search(text)
+
+
 def is_defence(text: str, voice: str | None) -> bool:
     """Whether a passage is the force (or its commissioner) disputing a critic of the force.
 
@@ -125,45 +157,55 @@ def needs_improvement(text: str) -> bool:
 
 
 def rule_for(text: str, voice: str | None, rules: tuple[str, ...] = RULES) -> str | None:
-    """Which of `rules` reads this passage: "defence", "improvement" or None."""
+    """Which of `rules` reads this passage: "defence", "improvement", "intent" or None."""
     if "defence" in rules and is_defence(text, voice):
         return "defence"
     if "improvement" in rules and needs_improvement(text):
         return "improvement"
+    if "intent" in rules and is_intent(text, voice):
+        return "intent"
     return None
 
 
-def _mirror_wanted(rule: str | None, p_negative: float, p_positive: float) -> bool:
-    """Whether a rule turns this reading over: a defence read negative, an admission or a
-    finding of improvement needed read positive."""
-    if rule == "defence":
-        return p_negative > p_positive
-    if rule == "improvement":
-        return p_positive > p_negative
-    return False
+def _reading(
+    rule: str | None, negative: float, neutral: float, positive: float
+) -> tuple[float, float, float] | None:
+    """(negative, neutral, positive) as `rule` reads them, or None where the model's stand:
+    the mirror of a defence read negative, or of an admission or a finding of improvement
+    needed read positive; for intent, the polar probabilities evened out (each the smaller of
+    the two, the rest neutral), so that its score is 0 and its label neutral."""
+    if rule == "defence" and negative > positive:
+        return positive, neutral, negative
+    if rule == "improvement" and positive > negative:
+        return positive, neutral, negative
+    if rule == "intent":
+        low = min(positive, negative)
+        return low, neutral + abs(positive - negative), low
+    return None
 
 
 def ruled(score: Score, rule: str | None) -> Score:
-    """One topic's stance as `rule` reads it: the model's, or its mirror."""
-    if not _mirror_wanted(rule, score.p_negative, score.p_positive):
+    """One topic's stance as `rule` reads it (`_reading`)."""
+    found = _reading(rule, score.p_negative, score.p_neutral, score.p_positive)
+    if found is None:
         return score
-    p = {"positive": score.p_negative, "neutral": score.p_neutral, "negative": score.p_positive}
-    label = "neutral" if score.uncertain else max(p, key=lambda s: p[s])
+    p = dict(zip(("negative", "neutral", "positive"), found, strict=True))
+    label = "neutral" if score.uncertain or rule == "intent" else max(p, key=lambda s: p[s])
     return replace(
         score,
         label=label,
         score=round(p["positive"] - p["negative"], 6),
-        p_positive=p["positive"],
-        p_negative=p["negative"],
+        p_positive=round(p["positive"], 6),
+        p_neutral=round(p["neutral"], 6),
+        p_negative=round(p["negative"], 6),
     )
 
 
-def mirrored(probs: np.ndarray, rule: str | None) -> np.ndarray:
+def ruled_row(probs: np.ndarray, rule: str | None) -> np.ndarray:
     """A row of stance probabilities in the stance head's order (negative, neutral, positive)
     as `rule` reads it (`ruled` for a bare row)."""
-    if not _mirror_wanted(rule, float(probs[0]), float(probs[2])):
-        return probs
-    return probs[::-1].copy()
+    found = _reading(rule, float(probs[0]), float(probs[1]), float(probs[2]))
+    return probs if found is None else np.array(found, dtype=probs.dtype)
 
 
 def apply_rules(

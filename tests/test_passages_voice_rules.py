@@ -586,6 +586,12 @@ def test_narration_is_not_reached_when_a_speaker_rule_names_somebody():
         ),
         ("The magistrate said the arrest had been handled with care.", "government"),
         ("The court heard the van had been stolen two days earlier.", "media"),
+        # the evidence told to a court, an inquest or a hearing, named last
+        (
+            "Officers who attended found a man with stab wounds, Bristol Crown Court heard.",
+            "media",
+        ),
+        ("The defendant told officers he had been drinking, the jury was told.", "media"),
         # counsel: the Crown's is the state's, the defence's speaks for the accused
         ("Ann Lowe, prosecuting, said the attack had been unprovoked.", "government"),
         ("Tom Reed, defending, said his client was deeply sorry.", "public"),

@@ -14,10 +14,11 @@ from sentiment.confidence_model import MODEL_DIR, ConfidenceModel, PassageResult
 from sentiment.stance_rules import (
     apply_rules,
     is_defence,
-    mirrored,
+    is_intent,
     needs_improvement,
     rule_for,
     ruled,
+    ruled_row,
 )
 
 # --- which passages the rules read ---------------------------------------------------------
@@ -115,6 +116,47 @@ def test_a_concession_before_the_main_clause_follows_the_main_clause():
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We remain committed to delivering the policing service our communities deserve.",
+        "Protecting victims of domestic abuse is our priority.",
+        "I remain resolute in our effort to improve.",
+        "Our top priority is keeping people safe on the county's roads.",
+    ],
+)
+def test_the_force_stating_intent_only_is_read_as_intent(text):
+    assert is_intent(text, "force")
+    assert is_intent(text, "pcc")
+    assert rule_for(text, "force") == "intent"
+    assert not is_intent(text, "public")  # a resident's wish is the model's to read
+    assert rule_for(text, "media") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # something done, found or felt besides the intent: the model reads it
+        "We have made real progress and remain committed to improving further.",
+        "We are proud of our officers and remain committed to the community.",
+        "We are committed to recruiting 200 more officers by March.",
+        "Crime fell and we remain focused on burglary.",
+    ],
+)
+def test_intent_with_a_claim_beside_it_is_not_pure_intent(text):
+    assert not is_intent(text, "force")
+
+
+def test_intent_evens_out_the_polar_probabilities():
+    read = ruled(_score(0.62, 0.3, 0.08), "intent")
+    assert read.label == "neutral"
+    assert read.score == 0
+    assert (read.p_positive, read.p_neutral, read.p_negative) == pytest.approx((0.08, 0.84, 0.08))
+    # when the polar probabilities are high and even or near it, intent is still neutral
+    assert ruled(_score(0.45, 0.1, 0.45), "intent").label == "neutral"
+    assert ruled(_score(0.48, 0.1, 0.42), "intent").label == "neutral"
+
+
 def test_a_defence_is_read_as_a_defence_even_when_it_quotes_the_grade():
     text = "The chief constable said the 'requires improvement' grading did not reflect the work."
     assert rule_for(text, "force") == "defence"
@@ -166,11 +208,12 @@ def test_an_abstained_stance_stays_neutral_but_its_score_turns():
     assert read.score == pytest.approx(-0.06)
 
 
-def test_a_mirrored_row_is_in_the_stance_heads_order():
+def test_a_ruled_row_is_in_the_stance_heads_order():
     row = np.array([0.7, 0.1, 0.2])  # negative, neutral, positive
-    assert mirrored(row, "defence").tolist() == [0.2, 0.1, 0.7]
-    assert mirrored(row, "improvement") is row
-    assert mirrored(row, None) is row
+    assert ruled_row(row, "defence").tolist() == [0.2, 0.1, 0.7]
+    assert ruled_row(row, "improvement") is row
+    assert ruled_row(row, None) is row
+    assert ruled_row(row, "intent").tolist() == pytest.approx([0.2, 0.6, 0.2])
     assert row.tolist() == [0.7, 0.1, 0.2]  # the input is not changed
 
 
@@ -279,3 +322,22 @@ def test_the_warehouse_scores_the_defence_as_pcm_analyse_does(tmp_path):
     assert stored == expected
     assert stored
     assert all(label == "positive" for _, label, _ in stored)
+
+
+@pytest.mark.slow
+def test_the_shipped_model_reads_a_statement_of_intent_as_neutral():
+    from pcm.analyse import analyse_document
+
+    text = (
+        "Chief Constable Dana Hart said: “We remain committed to delivering the excellent "
+        "policing service our communities deserve.”"
+    )
+    result = analyse_document(text, CFG, model=ConfidenceModel(MODEL_DIR, runtime="onnx"))
+    intent = [p for p in result["passages"] if p["stance_rule"] == "intent"]
+    assert len(intent) == 1
+    assert intent[0]["voice"] == "force"
+    assert intent[0]["topics"]
+    for topic in intent[0]["topics"]:
+        assert topic["label"] == "neutral"
+        assert topic["score"] == 0
+        assert topic["p_positive"] == topic["p_negative"]
