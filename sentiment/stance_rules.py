@@ -77,6 +77,10 @@ _CRITIC = re.compile(
 _CONCESSION = re.compile(
     r"\b(?<!not\s)(?<!n't\s)(?:accept(?:s|ed)?|apologi[sz]\w*|sorry|fell\s+short|"
     r"falls?\s+short|we\s+agree|must\s+(?:do\s+better|improve)|needs?\s+to\s+improve|"
+    r"rightly|right\s+to\s+(?:say|point|highlight|criticise|criticize|raise|question)|"
+    r"fair\s+(?:criticism|challenge|point|comment)|(?<!dis)agree(?:s|d)?\s+with\s+(?:the|its|"
+    r"their|these|those|his|her)\s+(?:report|findings|inspectors?|inspectorate|criticism|"
+    r"recommendations|conclusions?)|"
     r"lessons\s+(?:have\s+been|will\s+be|must\s+be)\s+learn[te]d?)\b",
     re.IGNORECASE,
 )
@@ -93,7 +97,16 @@ _IMPROVEMENT = re.compile(
 # a grade left behind, or improvement made rather than needed
 _PAST_GRADE = re.compile(
     r"\b(?:no\s+longer|previously|last\s+year|(?:an\s+)?improvement\s+on|up\s+from|"
-    r"moved?\s+(?:up\s+)?from|from\s+[\"'‘“]?(?:requires|inadequate))\b",
+    r"moved?\s+(?:up\s+)?from|from\s+[\"'‘“]?(?:requires|inadequate)|"
+    r"out\s+of\s+(?:the\s+)?[\"'‘“]?(?:requires|inadequate|special|enhanced)|"
+    r"since\s+(?:it|the\s+force|they)\s+(?:was|were)\s+(?:rated|graded|judged|found|placed))\b",
+    re.IGNORECASE,
+)
+# a finding of improvement denied: "no areas requiring improvement", "no evidence that the
+# force needs to improve", "does not need to improve"
+_DENIED = re.compile(
+    r"(?:\b(?:no|without)\s+(?:\w+\s+){0,3}|\bno\s+(?:evidence|suggestion|sign|indication)\s+"
+    r"that\s+[^.;,]{0,40}|\b(?:does|do|did)\s+not\s+|n't\s+|\bnot\s+)$",
     re.IGNORECASE,
 )
 
@@ -112,7 +125,8 @@ _INTENT = re.compile(
 # "we are proud of …", a figure)
 _CLAIM = re.compile(
     r"\b(?:have|has|had|was|were|pleased|proud|delighted|welcomed?|welcomes|success\w*|"
-    r"achiev\w*|improved|fell|fallen|rose|risen|record)\b|'ve\b|\d",
+    r"achiev\w*|improved|fell|fallen|rose|risen|record|(?:are|is)\s+(?:up|down)|increased|"
+    r"reduced|doubled|halved)\b|'ve\b|\d",
     re.IGNORECASE,
 )
 
@@ -144,14 +158,15 @@ _CONCESSIVE = re.compile(
 
 
 def needs_improvement(text: str) -> bool:
-    """Whether a passage says the force still has to improve (and not that it used to, nor
-    only in a concession that its main clause answers: hedges follow the main clause)."""
+    """Whether a passage says the force still has to improve (and not that it used to, that
+    it does not, nor only in a concession that its main clause answers: hedges follow the main
+    clause)."""
     if _PAST_GRADE.search(text):
         return False
     for found in _IMPROVEMENT.finditer(text):
         before, after = text[: found.start()], text[found.end() :]
         conceded = _CONCESSIVE.search(before) and re.match(r"[^.;]*,\s*\w", after)
-        if not conceded:
+        if not conceded and not _DENIED.search(before):
             return True
     return False
 

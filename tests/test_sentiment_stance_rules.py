@@ -59,6 +59,10 @@ def test_other_voices_disputing_a_report_are_not_the_force_defending_itself(voic
         # a concession: the force accepts the criticism, whatever else it disputes
         "We accept the report's findings and apologise, though some of its figures are inaccurate.",
         "The chief constable said the force must improve, while calling one claim unfair.",
+        # agreeing with the critic is a concession too
+        "The chief constable said it was unfair that victims had to wait so long, and the "
+        "report was right to say so.",
+        "I agree with the inspectors' conclusions, even if some of the wording is unfair.",
         # the emotion is aimed at what officers did, not at the report
         "The chief constable said she was saddened that the officers' behaviour fell short.",
     ],
@@ -79,6 +83,8 @@ def test_not_accepting_the_findings_is_no_concession():
         "Although investigations are generally good, more needs to be done to improve supervision.",
         "I expect the chief constable to improve how the force captures local knowledge.",
         "Inspectors rated the force inadequate at protecting vulnerable people.",
+        # a negative earlier in the sentence does not deny the finding
+        "The force has not done enough and needs to improve.",
     ],
 )
 def test_a_finding_that_the_force_must_improve_is_read(text):
@@ -93,6 +99,12 @@ def test_a_finding_that_the_force_must_improve_is_read(text):
         "This is an improvement on last year's grade, which was requires improvement.",
         "The force moved from inadequate to good in a year.",
         "Officers improved response times by a fifth.",
+        "The force has moved out of 'requires improvement' for the first time.",
+        "The force has improved since it was rated inadequate in 2019.",
+        # denied
+        "The force has been graded outstanding, with no areas requiring improvement.",
+        "Inspectors found no evidence that the force needs to improve its handling of calls.",
+        "The force does not need to improve its call handling, the report said.",
     ],
 )
 def test_a_grade_left_behind_or_improvement_made_is_not(text):
@@ -141,6 +153,7 @@ def test_the_force_stating_intent_only_is_read_as_intent(text):
         "We are proud of our officers and remain committed to the community.",
         "We are committed to recruiting 200 more officers by March.",
         "Crime fell and we remain focused on burglary.",
+        "Tackling knife crime is our priority, and arrests are up by a third.",
     ],
 )
 def test_intent_with_a_claim_beside_it_is_not_pure_intent(text):
