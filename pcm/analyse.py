@@ -96,7 +96,7 @@ def analyse_document(
         results,
         [s.text for s in segments],
         [s.voice for s in segments],
-        getattr(model, "stance_rules", ()),
+        model.stance_rules,
     )
     tally = _Tally()
     passages = _passages(segments, results, _targeter(cfg, segments), headline, tally)

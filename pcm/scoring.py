@@ -209,7 +209,7 @@ class ChunkScorer:
             else {}
         )
         rows = []
-        rules = getattr(self.model, "stance_rules", ())
+        rules = self.model.stance_rules
         for (pid, text), res in zip(chunk, results, strict=True):
             if rules and pid in voices:
                 apply_rules(res, text, voices[pid][0], rules)

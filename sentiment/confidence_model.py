@@ -207,9 +207,10 @@ class ConfidenceModel:
         self.stance_rules = tuple(meta.get("stance_rules", ()))
         unknown = sorted(set(self.stance_rules) - set(STANCE_RULES))
         if unknown:
-            raise ValueError(
-                f"model.json names stance rules this version does not know ({', '.join(unknown)}"
-                f"; known: {', '.join(STANCE_RULES)}): update the code or the model"
+            raise ModelMissingError(
+                f"{self.path / META_FILE}: stance rules this version does not know "
+                f"({', '.join(unknown)}; known: {', '.join(STANCE_RULES)}); update the code or "
+                "use a model made for this version"
             )
 
     def score_passages(

@@ -46,7 +46,8 @@ import numpy as np
 Score = TypeVar("Score")
 
 RULES = ("defence", "improvement", "intent")
-DEFENDING_VOICES = frozenset({"force", "pcc"})  # and the voices whose intent is read
+# the force's own voices: whose defence and whose intent the rules read
+FORCE_VOICES = frozenset({"force", "pcc"})
 
 # what a defence says of its critic; "disappointing" only with what the critic failed to see,
 # since "we are disappointed by the findings" is as often a concession
@@ -135,7 +136,7 @@ def is_intent(text: str, voice: str | None) -> bool:
     """Whether a passage in the force's or the commissioner's voice only states intent ("We
     remain committed to keeping victims informed"): neutral by the conventions, whatever its
     warm words."""
-    return voice in DEFENDING_VOICES and bool(_INTENT.search(text)) and not _CLAIM.search(text)
+    return voice in FORCE_VOICES and bool(_INTENT.search(text)) and not _CLAIM.search(text)
 
 
 def is_defence(text: str, voice: str | None) -> bool:
@@ -145,7 +146,7 @@ def is_defence(text: str, voice: str | None) -> bool:
         text: the passage.
         voice: its voice (`passages`' rules).
     """
-    if voice not in DEFENDING_VOICES:
+    if voice not in FORCE_VOICES:
         return False
     return bool(_DISPUTE.search(text) and _CRITIC.search(text) and not _CONCESSION.search(text))
 
@@ -245,9 +246,7 @@ def apply_to_passages(
     texts: list[str],
     voices: list[str | None],
     rules: tuple[str, ...] = RULES,
-) -> int:
-    """`apply_rules` over passages scored together; returns how many a rule read."""
-    return sum(
-        apply_rules(r, t, v, rules) is not None
-        for r, t, v in zip(results, texts, voices, strict=True)
-    )
+) -> None:
+    """`apply_rules` over passages scored together, in place."""
+    for result, text, voice in zip(results, texts, voices, strict=True):
+        apply_rules(result, text, voice, rules)

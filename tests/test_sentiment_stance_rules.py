@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from core.config import Config, Force, Person
+from core.errors import ModelMissingError
 from sentiment.confidence_model import MODEL_DIR, ConfidenceModel, PassageResult, TopicScore
 from sentiment.stance_rules import (
     apply_rules,
@@ -287,8 +288,29 @@ def test_the_shipped_model_reads_the_chief_constables_defence_as_positive(tmp_pa
 
 
 def test_a_model_naming_an_unknown_rule_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="stance rules this version does not know \\(sarcasm"):
+    with pytest.raises(
+        ModelMissingError, match="stance rules this version does not know \\(sarcasm"
+    ):
         _model_with_rules(tmp_path, ["defence", "sarcasm"])
+
+
+@pytest.mark.slow
+def test_pcm_analyse_refuses_such_a_model_in_one_line(tmp_path, capsys):
+    from pcm.cli import main
+
+    with pytest.raises(ModelMissingError):
+        _model_with_rules(tmp_path, ["sarcasm"])  # writes the folder, then refuses it
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"force:\n  name: Wexmoor Police\nmodel:\n  path: {tmp_path / 'model_sarcasm'}\n"
+    )
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE)
+    assert main(["analyse", str(article), "--config", str(config)]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("pcm analyse: ")
+    assert "stance rules this version does not know (sarcasm" in err[-1]
+    assert "Traceback" not in "\n".join(err)
 
 
 @pytest.mark.slow
