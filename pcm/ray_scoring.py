@@ -136,7 +136,11 @@ def ray_cluster(address: str | None = None, num_cpus: int | None = None) -> Iter
 
     A Ray already initialised in this process (a test's, a benchmark's) is used as it is and
     left running. A local cluster has no dashboard and no usage reporting, listens on
-    127.0.0.1 only, and is shut down on exit.
+    127.0.0.1 only, and is shut down on exit. The workers' and Ray's own log lines stay in Ray's
+    session logs rather than being copied to this process's output (`log_to_driver=False`):
+    `pcm score` prints its result there, and a busy machine made Ray add warnings to it ("8
+    PYTHON worker processes have been started …"); a worker's error still reaches the caller
+    as an exception.
 
     Args:
         address: a running cluster's head (`HOST:6379`, or `auto` for the one this machine
@@ -152,13 +156,14 @@ def ray_cluster(address: str | None = None, num_cpus: int | None = None) -> Iter
         return
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     if address:
-        ray.init(address=address, logging_level=logging.WARNING)
+        ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
     else:
         with _loopback_only():
             ray.init(
                 num_cpus=num_cpus or os.cpu_count() or 1,
                 include_dashboard=False,
                 logging_level=logging.WARNING,
+                log_to_driver=False,
             )
     try:
         yield ray
