@@ -29,7 +29,12 @@ SPEECH_VERBS = (
     "remarked|observed|announced|mentioned|reiterated|went on|paid tribute|attributes|attributed|"
     "credits|credited|blame|hit back|hits back|hit out|hits out|alleged|alleges|"
     "made a statement|made a joint statement|issued a statement|issued a joint statement|"
-    "released a statement|gave a statement"
+    "released a statement|gave a statement|"
+    # the plural present, for the bodies that speak as many ("Inspectors warn", "police stress")
+    # (a word that is also a noun only before "that": "the stress", "a claim", "fear of crime")
+    "warn|insist|emphasise|emphasize|argue|maintain|believe|accept|acknowledge|confirm|reveal|"
+    "urge|concede|reject|suggest|recognise|recognize|criticise|criticize|hail|hails|hailed|"
+    "contend|contends|contended|stress that|claim that|fear that|fears that|feared that"
 )
 # Verbs that are speech only in some constructions: "a man accused of", "admitted causing",
 # "a woman found dead", "a man wanted on recall" are court and crime narration, not speech;
@@ -41,7 +46,7 @@ CHARGE_FOLLOWS = (
     r"three|four|five|six|\d+)\b)"
 )
 _CONDITIONAL_VERBS = (
-    rf"(?:accused|accuses|admitted|admits|denied|denies){CHARGE_FOLLOWS}|"
+    rf"(?:accused|accuses|admitted|admits|admit|denied|denies|deny){CHARGE_FOLLOWS}|"
     r"found(?!\s+(?:dead|guilty|not guilty|unconscious|injured|safe|alive|hanged|collapsed|lying|"
     r"on|in|at|near|outside|with|by)\b)|"
     r"(?:wanted|wants)(?!\s+(?:on|for|in|by|over)\b)|"
@@ -64,6 +69,8 @@ _CONDITIONAL_WORDS = {
     "raised",
     "alleged",
     "alleges",
+    "admit",
+    "deny",
 }
 _PLAIN_VERBS = "|".join(v for v in SPEECH_VERBS.split("|") if v not in _CONDITIONAL_WORDS)
 VERB = rf"(?:{_CONDITIONAL_VERBS}|{_PLAIN_VERBS})"

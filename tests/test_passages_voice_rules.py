@@ -73,6 +73,25 @@ SPEAKER_RULE_CASES = {
             ["a 15-year-old boy"],
             ("public", "a 15-year-old boy"),
         ),
+        # the plural present of the speech verbs ("police stress that", "chiefs have hailed")
+        (
+            "However, the police stress that the raids are part of a wider operation.",
+            ["the police"],
+            ("force", "the police"),
+        ),
+        (
+            "Police chiefs have hailed a fall in burglaries across the county.",
+            ["Police chiefs"],
+            ("force", "Police chiefs"),
+        ),
+        (
+            "Inspectors warn that too many victims are never called back.",
+            ["Inspectors"],
+            ("inspectorate", "Inspectors"),
+        ),
+        # a noun that is also a verb speaks only before "that": "the stress of the job"
+        ("Officers stress the need for patience during the works.", [], NOBODY),
+        ("Three men deny murder and will stand trial in June.", [], NOBODY),
         (
             "The man alleged that nobody took a statement from him.",
             ["The man"],
@@ -182,6 +201,12 @@ SPEAKER_RULE_CASES = {
         (
             "The hearing was held at headquarters, Kingsmere, and ended on Friday, March 3, "
             "police said.",
+            ["police"],
+            ("force", "police"),
+        ),
+        # bodies that speak as many take the plural verb
+        (
+            "Drink-drivers will spend Christmas Day in a cell, police warn.",
             ["police"],
             ("force", "police"),
         ),
