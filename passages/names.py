@@ -16,7 +16,7 @@ TITLES = re.compile(
     r"cllr|councillor|chief constable|deputy chief constable|assistant chief constable|acc|dcc|"
     r"chief superintendent|ch supt|det supt|superintendent|supt|chief inspector|ch insp|"
     r"detective|det|inspector|insp|sergeant|sgt|constable|pc|dc|ds|di|dci|dsu|pcso|"
-    r"commander|commissioner|deputy|assistant|temporary|acting|mp|the rt hon|rt hon|hon)\b\.?",
+    r"commander|commissioner|pcc|deputy|assistant|temporary|acting|mp|the rt hon|rt hon|hon)\b\.?",
     re.IGNORECASE,
 )
 

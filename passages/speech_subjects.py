@@ -18,6 +18,8 @@ SUBJECT_HAS_VERB = re.compile(
     r"if|because|after|before)\b",
     re.IGNORECASE,
 )
+# A clause that opens with a verb and ends with "and": the first of two joined verbs.
+COORDINATED = re.compile(r"(?-i:[a-z]+ed)\b.*\b(?:and|but|or)", re.IGNORECASE)
 DATA_WORDS = re.compile(
     r"\b(?:figures|data|statistics|survey|research|analysis|records|"
     r"numbers|study|poll)\b",
@@ -187,7 +189,10 @@ def reported_subjects(outside: str) -> list[str]:
             relative = True
             continue
         core = re.sub(r"\b(?:who|whose|which|that)\b.*", "", appositive_free(trim_subject(sp)))
-        if SUBJECT_HAS_VERB.search(core):
+        if SUBJECT_HAS_VERB.search(core) or COORDINATED.fullmatch(core):
+            # "The report, released on Thursday, assessed the force as good and described …":
+            # a second verb joined to the first by "and" has the sentence's subject, not the
+            # clause before it
             continue
         out.append(sp)
         break

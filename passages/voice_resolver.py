@@ -183,7 +183,7 @@ class VoiceResolver:
         """The voice of the earliest person or role named in a text, or None."""
         text = text.replace("ʼ", "'")
         best: tuple[int, str] | None = None
-        for name in names_in(text):
+        for name in map(_without_possessive, names_in(text)):
             person = self.match_person(name)
             if person:
                 pos = text.find(name)
@@ -290,7 +290,7 @@ class VoiceResolver:
 
     def note_mentions(self, text: str, ctx: SpeechContext) -> None:
         """Remember people named in narration, so a later "he said" can find them."""
-        for name in names_in(text):
+        for name in map(_without_possessive, names_in(text)):
             person = self.match_person(name)
             if person:
                 self._remember(ctx, person.name, person.voice)
@@ -322,7 +322,7 @@ class VoiceResolver:
         for hit in FIRST_NAME_FAMILY.finditer(text):
             # "Susan's daughter was 15 when …": a later "…," Susan said" is that private person
             ctx.first_names.setdefault(hit.group("first").lower(), hit.group("first"))
-        for name in names_in(text):
+        for name in map(_without_possessive, names_in(text)):
             at = text.find(name)
             for person in person_names([name], text):
                 surname = person.split()[-1].lower()
@@ -351,6 +351,12 @@ class VoiceResolver:
         if parts:
             ctx.introduced[parts[-1].lower()] = (voice, name)
             ctx.last_person = (voice, name)
+
+
+def _without_possessive(name: str) -> str:
+    """A name without its possessive ending: "PCC John Camdenʼs investments" introduces
+    John Camden."""
+    return re.sub(r"[’'ʼ]s?$", "", name)
 
 
 def _inside_alias_free(hit: re.Match, alias_rx: re.Pattern) -> bool:

@@ -418,6 +418,13 @@ SENTENCE_RULE_CASES = {
             _LAST,
             None,
         ),
+        # so is narration about somebody with a role word as title ("PCC", no honorific)
+        (
+            "The report assessed the force as good and described PCC Jo Marr's investments in "
+            "technology as an “ambitious and innovative change”.",
+            _LAST,
+            None,
+        ),
         # narration that cites a word or three is not the last speaker going on
         ("The force was rated “good” for its “fairness” work.", _LAST, None),
         (
@@ -536,6 +543,32 @@ def test_a_person_introduced_with_a_role_acts_in_that_role():
     resolver.note_others(first, ctx)
     acting = attribute("Now Sir Alan is asking residents for their views.", resolver, ctx)
     assert acting.voice == "pcc"
+
+
+@pytest.mark.parametrize("apostrophe", ["’", "'"])
+def test_a_person_introduced_in_the_possessive_is_found_by_title_and_surname(apostrophe):
+    # "PCC John Camden’s investments" introduces John Camden; "Mr Camden said:" is him
+    ctx = SpeechContext()
+    resolver = _resolver()
+    first = (
+        "The report praised PCC John Camden"
+        + apostrophe
+        + "s investments in technology as ambitious."
+    )
+    attribute(first, resolver, ctx)
+    resolver.note_others(first, ctx)
+    later = attribute("Mr Camden said: “This report is a pleasing reflection.”", resolver, ctx)
+    assert (later.voice, later.speaker) == ("pcc", "John Camden")
+
+
+def test_a_second_verb_joined_by_and_takes_the_sentences_subject():
+    # not "assessed the constabulary as good in terms of efficiency and" as a speaker
+    text = (
+        "The report, released on Thursday, assessed the constabulary as ‘good’ in terms of "
+        "efficiency and described its new control room as “timely”."
+    )
+    assert rules.opening_speaker(Sentence.read(text), _resolver()) == []
+    assert _attributed(text)[0] == "inspectorate"
 
 
 def test_a_pronoun_is_never_a_speaker_whose_noun_says_otherwise():
