@@ -32,6 +32,7 @@ FORCE_ALIASES = {
     "f": ["Thornbury Vale Constabulary", "Thornbury Vale Police"],
     "g": ["Marlow Bridge Police", "Marlow Bridge Constabulary"],
     "h": ["Corrandale Constabulary", "Corrandale Police"],
+    "i": ["Kelderby Constabulary", "Kelderby Police"],
 }
 STANCE_LABELS = STANCES
 # Settings written to add training data at the topic boundaries the model confused; their
@@ -40,7 +41,7 @@ STANCE_LABELS = STANCES
 # findings, hedges, rebuttals, statistics): train only, for the same reason. Setting `h` adds
 # the positive stance real coverage carries (rebuttals, good news, praise, thanks) and criticism
 # phrased to read like praise (conditionals, "must improve", "not one of"): train only too.
-TRAIN_ONLY = frozenset({"e", "f", "g", "h"})
+TRAIN_ONLY = frozenset({"e", "f", "g", "h", "i"})
 
 
 class CorpusError(PcmError):
