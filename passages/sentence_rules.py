@@ -18,6 +18,8 @@ from passages.speech_subjects import (
     ACTOR_NOT_A_VOICE,
     ACTOR_POPULATION,
     DATA_WORDS,
+    GRADE_ITEM,
+    GRADE_ITEM_WORDS,
     INSPECTED,
     PASSIVE_AFTER,
     STATISTICS_BODY,
@@ -61,8 +63,10 @@ def inspection_grade(
     s: Sentence, resolver: VoiceResolver, ctx: SpeechContext
 ) -> Attribution | None:
     """A grade ("The force was graded inadequate for …") is the inspectorate's judgement, and
-    so is a grade quoted on its own ("… rated “Good” …")."""
-    if INSPECTED.search(s.outside) or (INSPECTED.search(s.text) and short_quotes(s)):
+    so is a grade quoted on its own ("… rated “Good” …") and an item of a list of grades
+    ("‘requires improvement’ at investigating crime;")."""
+    item = GRADE_ITEM.match(s.text) and len(s.text.split()) <= GRADE_ITEM_WORDS
+    if item or INSPECTED.search(s.outside) or (INSPECTED.search(s.text) and short_quotes(s)):
         return found_attribution(("inspectorate", None), s.quoted, ctx)
     return None
 

@@ -40,6 +40,16 @@ INSPECTED = re.compile(
     rf"(?:as\s+|to\s+)?(?:[“\"‘']\s*)?{PEEL_GRADES}\b",
     re.IGNORECASE,
 )
+# An item of a list of grades under a line that introduces them ("Inspectors said the force
+# is" / "‘good’ at preventing crime;" / "is ‘requires improvement’ in investigating crime."):
+# a grade word opening the item and followed by the area it grades, the grade quoted, the
+# item marked as one ("•") or opening in lower case (a sentence's own "Good at heart, …" is not).
+GRADE_ITEM = re.compile(
+    rf"^(?:[•*–-]\s*(?:(?i:is|was|as|be)\s+)?[“\"‘']?\s*(?i:{PEEL_GRADES})\s*[’'”\"]?"
+    rf"|(?:(?i:is|was|as|be)\s+)?(?:[“\"‘']\s*(?i:{PEEL_GRADES})\s*[’'”\"]|{PEEL_GRADES}))"
+    r"\s+(?i:at|in|for|when)\s"
+)
+GRADE_ITEM_WORDS = 25
 # "The force was rated inadequate", "A man was found": passive, nobody is speaking.
 PASSIVE = re.compile(
     r"\b(?:was|were|is|are|be|been|being|has been|had been|who|which|that|to)\s*$", re.IGNORECASE

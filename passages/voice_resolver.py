@@ -54,6 +54,26 @@ ONE_PERSON_ROLE = re.compile(
     re.IGNORECASE,
 )
 
+# A document and who ordered it, told in narration: "a review ordered by Commissioner Matthew
+# Ellis", "Mr Ellis commissioned the report". Who paid for a survey is not whose findings they
+# are (a survey's answers are the public's), so surveys are left out.
+DOCUMENT_NOUN = r"(?:report|review|study|inquiry|audit|evaluation)"
+ORDERED_BY = re.compile(
+    rf"\b{DOCUMENT_NOUN},?\s+(?:was\s+)?(?:commissioned|ordered|requested)\s+by\s+"
+    r"(?P<owner>[^,.;:“”\"]{3,80})",
+    re.IGNORECASE,
+)
+OWNER_ORDERED = re.compile(
+    r"(?P<owner>(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*)\s+(?:has\s+|had\s+)?"
+    rf"(?:commissioned|ordered)\s+(?:the|a|an|this)\s+(?:[\w-]+\s+){{0,2}}?{DOCUMENT_NOUN}\b"
+)
+# An inspection's report named in narration: what "the report" says is the inspectorate's again.
+INSPECTION_REPORT = re.compile(
+    r"\b(?:hmicfrs|hmic|hmics|inspectorate|inspectors?\s+of\s+constabulary|iopc|ipcc|pirc|"
+    r"watchdog)\b[^.;]{0,60}\b(?:report|review|inspection)\b|\binspection\s+report\b",
+    re.IGNORECASE,
+)
+
 # Minimum rapidfuzz ratio (0-100) for a name in the text to count as a configured person.
 # 85 lets "Sandford" match "Sanford" and "Orpen Smellie" match "Orpen-Smellie" but keeps
 # "Smith" and "Smyth" apart only when a full name is given (surnames are stricter: 88).
@@ -82,6 +102,9 @@ class SpeechContext:
     introduced: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Private people known by first name alone ("Susan's daughter"): name (lower case) -> name.
     first_names: dict[str, str] = field(default_factory=dict)
+    # (voice, name) of whoever ordered the document the article reports ("a review ordered by
+    # the commissioner"), so that "The report states …" is theirs; None: an inspection's.
+    document_owner: tuple[str, str] | None = None
 
 
 class VoiceResolver:
@@ -319,6 +342,7 @@ class VoiceResolver:
         ("... asked Police and Crime Commissioner Sir Graham Bright ..."), so that a later
         "Sir Graham said" finds them. Names already known and the last speaker are kept."""
         text = text.replace("ʼ", "'")
+        self._note_document_owner(text, ctx)
         for hit in FIRST_NAME_FAMILY.finditer(text):
             # "Susan's daughter was 15 when …": a later "…," Susan said" is that private person
             ctx.first_names.setdefault(hit.group("first").lower(), hit.group("first"))
@@ -336,6 +360,23 @@ class VoiceResolver:
                     if re.search(rf"\b(?:Sir|Dame)\s+{re.escape(first)}\b", text):
                         # "Sir Graham Bright" is "Sir Graham" later on
                         ctx.introduced.setdefault(person.split()[0].lower(), (voice, person))
+
+    def _note_document_owner(self, text: str, ctx: SpeechContext) -> None:
+        """Remember who ordered the document a passage names ("a review ordered by PCC Matthew
+        Ellis found …"), or forget it when an inspection's report is named."""
+        for rx in (ORDERED_BY, OWNER_ORDERED):
+            hit = rx.search(text)
+            if hit:
+                owner = hit.group("owner").strip()
+                people = person_names(names_in(owner), owner)
+                known = ctx.introduced.get(people[0].split()[-1].lower()) if people else None
+                voice = known[0] if known else self.first_role(owner)
+                if voice and voice != "media":
+                    name = known[1] if known else people[0] if people else owner.split(",")[0]
+                    ctx.document_owner = (voice, name)
+                    return
+        if INSPECTION_REPORT.search(text):
+            ctx.document_owner = None
 
     def _without_leading_roles(self, name: str) -> str:
         """A name without the role words that lead it, keeping two words at least

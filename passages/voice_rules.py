@@ -63,11 +63,16 @@ from passages.speech_subjects import (
     subject_core,
     trim_subject,
 )
-from passages.voice_resolver import SpeechContext, VoiceResolver
+from passages.voice_resolver import DOCUMENT_NOUN, SpeechContext, VoiceResolver
 from passages.voice_roles import ROLE_PATTERNS
 
 logger = logging.getLogger(__name__)
 
+# A document named by "the" alone, whose author the article may have given before.
+BARE_DOCUMENT = re.compile(
+    rf"(?:the|this|that|its)\s+(?:new\s+|latest\s+|full\s+|final\s+)?{DOCUMENT_NOUN}",
+    re.IGNORECASE,
+)
 # A speaker phrase longer than this (in words) is a clause, not a speaker.
 MAX_SPEAKER_WORDS = 16
 
@@ -330,8 +335,11 @@ def document_subject(
 ) -> object:
     """A document or study as the subject ("A survey for the commissioner found"): its author
     when named after "by" ("a survey by a road charity found"), else nobody. The inspectorate's
-    reports speak for it and go to the next reader."""
+    reports speak for it and go to the next reader; so does "the report", unless the article
+    has said who ordered it (`SpeechContext.document_owner`)."""
     sp = c.phrase
+    if ctx.document_owner and BARE_DOCUMENT.fullmatch(sp.strip()):
+        return ctx.document_owner  # "The report states …" after "a review ordered by X"
     if not THING_SUBJECT.match(sp.strip()) or resolver.role_voice(sp) == "inspectorate":
         return PASS
     owner = re.search(r"\bby\s+(?P<owner>.+)$", sp)

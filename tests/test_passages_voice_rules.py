@@ -450,6 +450,25 @@ SENTENCE_RULE_CASES = {
             Attribution("inspectorate", None, False, True),
         ),
         ("The force rated the scheme a success.", None, None),
+        # the items of a list of grades under "Inspectors said the force is"
+        (
+            "• ‘requires improvement’ at investigating crime; and",
+            _LAST,
+            Attribution("inspectorate", None, True, True),
+        ),
+        (
+            "is ‘good’ at tackling serious and organised crime.",
+            None,
+            Attribution("inspectorate", None, True, True),
+        ),
+        (
+            "- Outstanding in operating efficiently",
+            None,
+            Attribution("inspectorate", None, False, True),
+        ),
+        # a sentence that opens with the word is not an item
+        ("Good at heart, the officers tried to help.", None, None),
+        ("Good in parts, the film is too long.", None, None),
     ],
     "acting_subject": [
         # a subject acted upon after a modal is nobody acting ("They" are the searches)
@@ -722,3 +741,42 @@ def test_officials_and_bodies_on_real_pages(sentence, voice):
         f"Intro line about policing in the county.\n\n{sentence}", [], ["Wexbridge Constabulary"]
     )
     assert segments[-1].voice == voice, segments[-1]
+
+
+def test_the_report_is_whoever_the_article_said_ordered_it():
+    text = (
+        "A review ordered by Police and Crime Commissioner Marcus Oyelaran found officers spent "
+        "thousands of hours on mental health calls.\n\n"
+        "The report states police were called to 14,000 such cases last year.\n\n"
+        "It also found that custody doctors spent a quarter of their time on them."
+    )
+    got = [(s.voice, s.speaker) for s in segment_article(text, [], ALIASES)]
+    assert got[1:] == [("pcc", "Marcus Oyelaran")] * 2
+    # told the other way round, by a name introduced before
+    later = (
+        "Commissioner Marcus Oyelaran met officers in March.\n\n"
+        "Mr Oyelaran commissioned the report after those meetings.\n\n"
+        "The report highlights the time officers spend away from patrol."
+    )
+    assert segment_article(later, [], ALIASES)[-1].voice == "pcc"
+
+
+def test_the_report_is_the_inspectorates_unless_its_owner_was_given():
+    # no owner: an inspection's report, as before
+    assert (
+        segment_article("The report states response times have slipped.", [], ALIASES)[0].voice
+        == "inspectorate"
+    )
+    # who paid for a survey does not make its findings theirs
+    survey = (
+        "A survey, funded by the commissioner, asked 2,000 residents about patrols.\n\n"
+        "The report states most residents rarely see an officer."
+    )
+    assert segment_article(survey, [], ALIASES)[-1].voice == "inspectorate"
+    # an inspection's report named later is what "the report" means from then on
+    switched = (
+        "A review ordered by the council found the cameras were rarely used.\n\n"
+        "HMICFRS published its inspection report on the force on Tuesday.\n\n"
+        "The report states the force must improve how it answers calls."
+    )
+    assert segment_article(switched, [], ALIASES)[-1].voice == "inspectorate"
