@@ -3,8 +3,8 @@
 On such a page the narration is not a journalist's but the writer's, so it takes the
 writer's voice throughout (the headline only where it says it is a letter):
 - a letters page, known by its headline ("Letters: …", "Letter to the editor"), by its
-  salutation ("SIR – …", "Dear Editor,") or by opening on the paper's own pages ("Your front
-  page article …");
+  salutation ("SIR – …", "Dear Editor,"), by opening on the paper's own pages ("Your front
+  page article …") or by citing the item it answers ("… law-abiding (Report, 10 March)");
 - a first-person piece: the page's own narration, outside any quote, says "I", "my" or "me"
   again and again ("I have been a Neighbourhood Watch coordinator for 14 years", "I fear these
   changes …"). News is written in the third person, so a reporter's story does not.
@@ -52,6 +52,12 @@ REPORTER_EMBED = re.compile(
     r"\bride-?along\b|\bembedded with\b",
     re.IGNORECASE,
 )
+# A letter's reference to what it answers, as some papers print it: "(Report, 10 March)",
+# "(Letters, 2 May)".
+CITED_ITEM = re.compile(
+    r"\((?:Report|Letters?|Editorial|Leader|Comment|Opinion|Article|Analysis|Column|Feature)s?,\s*"
+    r"\d{1,2}\s+[A-Z][a-z]+\)"
+)
 # How many narration passages must speak in the first person, and what share of them.
 MIN_FIRST_PERSON = 2
 MIN_FIRST_PERSON_SHARE = 0.25
@@ -60,6 +66,15 @@ MIN_FIRST_PERSON_SHARE = 0.25
 SELF_DESCRIPTION = re.compile(
     r"\b(?:[Aa]s|I am|I['’]m)\s+(?P<role>(?:a|an|the|your|one of your)\s+[\w'’ -]{2,60}?)"
     r"(?=[,.;:]|\s+(?:I|and|for|of|in|who|since|with)\b)"
+    # writers who sign as a body: "As representatives of the officers of Merseyside Police we …"
+    r"|\b[Aa]s\s+(?P<body>(?:the\s+)?(?:representatives|members|leaders|officers|chief officers|"
+    r"staff)\s+(?:of|at|in|within)\s+[\w'’ -]{2,80}?)(?=[,.;:]|\s+(?:we|and)\b)"
+)
+# A writer whose "we" does what only the police do ("we only arrested 100 people", "we
+# seized the equipment"): a letter from the force.
+POLICE_WE = re.compile(
+    r"\b[Ww]e\s+(?:(?:only|also|then|have|had|quickly|rightly|never)\s+){0,2}(?:arrested|charged|"
+    r"seized|detained|cautioned|deployed\s+(?:\d+\s+|more\s+|extra\s+)?officers)\b"
 )
 
 CITED = re.compile(r"\b(?:said|says|put it|told|noted|pointed out|wrote|writes)\b")
@@ -95,22 +110,33 @@ def letters_page(segments: Sequence, headline: bool) -> bool:
     """Whether the page is a reader's letter, by its headline or by its opening words."""
     if letters_headline(segments, headline):
         return True
-    return any(LETTER_OPENING.match(seg.text) for seg in segments if seg.paragraph < 2)
+    return any(
+        LETTER_OPENING.match(seg.text) or CITED_ITEM.search(seg.text)
+        for seg in segments
+        if seg.paragraph < 2
+    )
 
 
 def writer_voice(
     segments: Sequence, headline: bool, role_voice: Callable[[str], str | None] | None
 ) -> str:
-    """The voice of a letter's or a column's writer: the role they give themselves, else the
-    public's."""
+    """The voice of a letter's or a column's writer: the role they give themselves ("As a
+    county councillor", "As representatives of the officers of Wexmoor Police we"), the
+    force's when their "we" arrests and seizes, else the public's."""
     if role_voice is not None:
         for seg in _narration(segments, headline):
-            for hit in SELF_DESCRIPTION.finditer(outside_quotes(seg.text)):
-                if CITED.search(hit.group("role")):
+            own = outside_quotes(seg.text)
+            for hit in SELF_DESCRIPTION.finditer(own):
+                role = hit.group("role") or hit.group("body")
+                if CITED.search(role):
                     continue  # "As the councillor put it, I …" cites somebody else
-                voice = role_voice(hit.group("role"))
+                voice = role_voice(role)
                 if voice and voice != MEDIA:
                     return voice
+        if any(
+            POLICE_WE.search(outside_quotes(seg.text)) for seg in _narration(segments, headline)
+        ):
+            return "force"
     return PUBLIC
 
 

@@ -473,6 +473,36 @@ def test_a_columns_writer_who_says_who_they_are_speaks_in_that_roles_voice():
     assert [v for v, _ in voices(cited, headline=True)][1:5] == ["public"] * 4
 
 
+def test_a_letter_from_a_forces_officers_or_the_force_itself_is_the_forces_voice():
+    # the writers sign as a body: "As representatives of the officers of <force> we …"
+    signed = (
+        "Sir: As representatives of the officers of Wexmoor Police we were dismayed by your "
+        "columnist's article on the force.\n\n"
+        "The reorganisation was started by the chief constable and has involved every rank.\n\n"
+        "Your article ignores the many positive findings of the report."
+    )
+    assert [v for v, _ in voices(signed)] == ["force"] * 3
+    # a letter known by the item it answers, whose "we" arrests and seizes: the force
+    answering = (
+        "Most of those at the protest camp were law-abiding (Report, 10 March), but a "
+        "minority came to damage the power station.\n\n"
+        "We could have cleared the camp at once, but did not, to protect the right to "
+        "protest.\n\n"
+        "We seized bolt cutters and grappling hooks, and we only arrested 100 people.\n\n"
+        "I believe the operation was a success."
+    )
+    assert [v for v, _ in voices(answering)] == ["force"] * 4
+    # the same letter without the police's own acts is a reader's
+    reader = answering.replace(
+        "We seized bolt cutters and grappling hooks, and we only arrested 100 people.",
+        "We saw bolt cutters and grappling hooks, and we only stayed one night.",
+    )
+    assert [v for v, _ in voices(reader)] == ["public"] * 4
+    # news that cites no item and speaks of nobody's "we" stays the journalist's
+    news = answering.replace(" (Report, 10 March)", "").replace("I believe", "Officers believe")
+    assert voices(news)[0][0] == "media"
+
+
 def test_a_statement_printed_below_its_introducing_line_is_the_bodys_voice():
     text = (
         "Force apologises to victim\n\n"
