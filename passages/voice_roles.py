@@ -43,13 +43,16 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         r"iopc|independent office for police conduct|ipcc|independent police complaints "
         r"commission|pirc|police investigations and review commissioner|watchdog|ombudsman|"
         r"inspectors|the report|(?:the|an|this|a new|the latest) inspection|college of policing|"
-        r"hm inspector|chief inspector of constabulary)",
+        r"hm inspector|chief inspector of constabulary|"
+        # "Her Majesty's Inspector Mike Cunningham": not a police inspector
+        r"(?:his|her) majesty(?:'|’|ʼ)?s inspectors?\b|hmi\b)",
     ),
     (
         "government",
         r"\b(?:mp|mps|msp|msps|mla|mlas|ms|member of parliament|minister|home secretary|"
         r"politicians?|"
-        r"home office|policing board member|member of the policing board|assembly member|"
+        r"home office|police(?:,? fire)? and crime panel|policing board member|"
+        r"member of the policing board|assembly member|"
         r"sdlp|dup|sinn f[eé]in|snp|plaid cymru|uup|alliance party|first minister|"
         r"justice secretary|cabinet secretary|"
         r"secretary of state|shadow|government|councillor|councillors|cllr|council|councils|"
@@ -72,7 +75,10 @@ _ROLE_TABLE: list[tuple[str, str]] = [
         r"\b(?:(?:former|retired|ex-)\s+(?:[a-z]+\s+)?(?:police officer|officer|special "
         r"constable|constable|detective|pc|sergeant|special)|(?:family|family's|family’s|"
         r"campaign|charity|victim's|victim’s)\s+spokes(?:person|man|woman)|spokes(?:person|man|"
-        r"woman)\s+for\s+(?:the|his|her|their)\s+(?:family|campaign|charity))\b",
+        r"woman)\s+for\s+(?:the|his|her|their)\s+(?:family|campaign|charity)|"
+        # "a lawyer specialising in police complaints" is a lawyer, whatever the cases
+        r"(?:lawyer|solicitor|barrister)s?\s+(?:specialising|specializing|who\s+"
+        r"speciali[sz]es))\b",
     ),
     (
         "force",

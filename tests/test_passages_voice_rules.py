@@ -780,3 +780,26 @@ def test_the_report_is_the_inspectorates_unless_its_owner_was_given():
         "The report states the force must improve how it answers calls."
     )
     assert segment_article(switched, [], ALIASES)[-1].voice == "inspectorate"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "voice"),
+    [
+        # Her Majesty's Inspector is not a police inspector, whatever they were before
+        (
+            "Her Majesty's Inspector Mike Cunningham, a former Eastvale Chief Constable",
+            "inspectorate",
+        ),
+        ("His Majesty’s Inspector of Constabulary Roy Wilsher", "inspectorate"),
+        ("HMI Wendy Williams", "inspectorate"),
+        ("Inspector Jo Hale", "force"),
+        # the force's police and crime panel is the council's, not the force
+        ("Eastvale Police and Crime Panel member councillor Kuldip Sahota", "government"),
+        ("Eastvale Police and Crime Commissioner Ana Fell", "pcc"),
+        # a lawyer is a lawyer, whatever the cases
+        ("A lawyer specialising in police complaint cases", "public"),
+        ("a spokesperson for Eastvale Police", "force"),
+    ],
+)
+def test_role_words_that_name_another_body_than_the_force(phrase, voice):
+    assert _resolver().role_voice(phrase) == voice
