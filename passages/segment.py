@@ -72,6 +72,10 @@ def split_paragraphs(text: str) -> list[str]:
     return out
 
 
+# A date that a page's text carries before the paragraph's first sentence.
+LEADING_DATE = re.compile(r"^(?P<date>(?:date\s+)?\d{4}-\d{2}-\d{2})\s+(?=[A-Z“\"‘'])")
+
+
 def _open_quote(text: str) -> bool:
     """True when a curly or straight double quote is opened and not closed."""
     if text.count("“") > text.count("”"):
@@ -105,8 +109,14 @@ def passages_of(paragraph: str) -> list[str]:
         Passages in order; their concatenation covers the paragraph's sentences.
     """
     out: list[str] = []
+    dated = LEADING_DATE.match(paragraph)
+    if dated:
+        # "date 2019-09-27 Scandal-hit police …": the date is the page's furniture, kept apart
+        # so that the sentence reads from its own first word
+        out.append(dated.group("date"))
+        paragraph = paragraph[dated.end() :]
     for sentence in split_sentences(paragraph):
-        if out:
+        if out and not (dated and len(out) == 1):
             prev = out[-1]
             joinable = len(prev) + len(sentence) < MAX_PASSAGE_CHARS
             short = len(sentence.split()) < MIN_WORDS or len(prev.split()) < MIN_WORDS

@@ -260,6 +260,18 @@ def test_a_later_surname_finds_the_role_given_earlier():
     assert [v for v, _ in voices(text)] == ["inspectorate"] * 3
 
 
+def test_an_officer_who_speaks_before_a_finding_is_mentioned_keeps_the_forces_voice():
+    text = (
+        "The Chief Constable of Wexmoor Police has released a statement vowing to improve "
+        "the force after it was found to be 'inadequate' in two areas."
+    )
+    assert voices(text)[0][0] == "force"
+    # the force as the subject of a finding is still the inspectorate's judgement
+    assert voices("Wexmoor Police has been rated 'inadequate' by inspectors.")[0][0] == (
+        "inspectorate"
+    )
+
+
 def test_a_person_named_as_an_object_is_remembered_for_later():
     text = (
         "Councillor Ann Sims asked Wexmoor Police and Crime Commissioner Sir Graham Brightwell "
@@ -290,6 +302,22 @@ def test_a_person_named_as_an_object_is_remembered_for_later():
 def test_furniture_kinds(text, kind):
     assert furniture_kind(text) == kind
     assert skip_reason(text) == "furniture"
+
+
+def test_a_date_the_page_prints_before_a_sentence_is_furniture_apart_from_it():
+    text = "date 2019-09-27 Wexmoor Police has become the first force to be rated inadequate."
+    passages = segment_article(text, [], ALIASES)
+    assert [p.text for p in passages] == [
+        "date 2019-09-27",
+        "Wexmoor Police has become the first force to be rated inadequate.",
+    ]
+    # a dateline, skipped unscored (as garbage: its digits are checked first)
+    assert furniture_kind(passages[0].text) == "dateline"
+    assert skip_reason(passages[0].text) is not None
+    assert skip_reason(passages[1].text) is None
+    # a date inside a sentence stays in it
+    inside = "The 2019-09-27 report rated the force inadequate."
+    assert [p.text for p in segment_article(inside, [], ALIASES)] == [inside]
 
 
 @pytest.mark.parametrize(
