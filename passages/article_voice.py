@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from passages.headline_speaker import HEADLINE_VERBS, headline_speaker_voice
 from passages.letters import letters_headline, own_voice_page
 from passages.speech_patterns import QUOTE_MARKS, SPEECH_VERBS, only_short_quotes
-from passages.speech_subjects import PEEL_GRADES, STATISTICS_BODIES
+from passages.speech_subjects import PEEL_GRADES, STATISTICS_BODIES, officer_speaking_before
 from passages.statement_block import carry_revoiced_speakers, relay_statements
 from passages.voice_roles import FEMALE_NOUNS, MALE_NOUNS
 
@@ -399,33 +399,12 @@ def _body_voice(
         finding
         and not BARE_NAME.match(speaker or "")
         and not _speech_quoted(text)
-        and not _officer_speaking_before(speaker, text[: finding.start()])
+        and not officer_speaking_before(speaker, text[: finding.start()])
     ):
         # "Durham Constabulary has been rated outstanding by inspectors": the force is the
         # subject, the judgement is the inspectorate's (a named officer's words stay theirs)
         return INSPECTORATE, None
     return voice, speaker
-
-
-# An officer of the force by rank or office, and what they did as a speaker before a finding
-# is mentioned ("The Chief Constable has released a statement vowing to improve after the
-# force was found to be inadequate").
-FORCE_OFFICER = re.compile(
-    r"\b(?:chief constable|deputy chief constable|assistant chief constable|superintendent|"
-    r"commander|spokes(?:person|man|woman)|chief officer|head of)\b",
-    re.IGNORECASE,
-)
-SPEECH_ACT = re.compile(
-    r"\b(?:said|says|told|(?:released|issued|put out)\s+a\s+statement|vow(?:ed|s|ing)|"
-    r"pledged|promised|apologi[sz]ed|admitted|insisted|defended)\b",
-    re.IGNORECASE,
-)
-
-
-def _officer_speaking_before(speaker: str | None, before: str) -> bool:
-    """Whether an officer of the force speaks before a finding the sentence mentions: their
-    words, not the inspectorate's."""
-    return bool(speaker and FORCE_OFFICER.search(speaker) and SPEECH_ACT.search(before))
 
 
 def refine_voices(

@@ -224,3 +224,24 @@ def subject_core(sp: str) -> str:
 def appositive_free(sp: str) -> str:
     """A phrase with its comma-enclosed appositives blanked ("Jo Obi, 81, said": "Jo Obi said")."""
     return re.sub(r",[^,]*,", " ", sp)
+
+
+# An officer of the force by rank or office, and what they did as a speaker before a finding
+# is mentioned ("The Chief Constable has released a statement vowing to improve after the
+# force was found to be inadequate").
+FORCE_OFFICER = re.compile(
+    r"\b(?:chief constable|deputy chief constable|assistant chief constable|superintendent|"
+    r"commander|spokes(?:person|man|woman)|chief officer|head of)\b",
+    re.IGNORECASE,
+)
+SPEECH_ACT = re.compile(
+    r"\b(?:said|says|told|(?:released|issued|put out)\s+a\s+statement|vow(?:ed|s|ing)|"
+    r"pledged|promised|apologi[sz]ed|admitted|insisted|defended)\b",
+    re.IGNORECASE,
+)
+
+
+def officer_speaking_before(speaker: str | None, before: str) -> bool:
+    """Whether an officer of the force speaks before a finding the sentence mentions: their
+    words, not the inspectorate's."""
+    return bool(speaker and FORCE_OFFICER.search(speaker) and SPEECH_ACT.search(before))
