@@ -32,8 +32,10 @@ PROMO = re.compile(
     r"Subscribe|Click here|Follow us|Share this|Advertisement|Most read|Most Read|Watch:|"
     r"Listen:|Don't miss|Don’t miss|Get the latest|Join our|Download the)\b"
 )
+# An ISO date as some pages print it before their text: "date 2019-09-27", "2019-09-27".
+ISO_DATE = r"(?:date\s+)?\d{4}-\d{2}-\d{2}"
 DATELINE = re.compile(
-    r"^(?:date\s+)?(?:\d{4}-\d{2}-\d{2}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1,2}"
+    rf"^(?:{ISO_DATE}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1, 2}"
     r"(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}(?:,\s*\d{1,2}[:.]\d{2}\s*(?:am|pm)?)?|"
     r"(?:Published|Updated|Last updated)\s*:?.{0,40}\d{4}.{0,12})$"
 )

@@ -123,9 +123,9 @@ def writer_voice(
     """The voice of a letter's or a column's writer: the role they give themselves ("As a
     county councillor", "As representatives of the officers of Wexmoor Police we"), the
     force's when their "we" arrests and seizes, else the public's."""
+    narration = [outside_quotes(seg.text) for seg in _narration(segments, headline)]
     if role_voice is not None:
-        for seg in _narration(segments, headline):
-            own = outside_quotes(seg.text)
+        for own in narration:
             for hit in SELF_DESCRIPTION.finditer(own):
                 role = hit.group("role") or hit.group("body")
                 if CITED.search(role):
@@ -133,10 +133,8 @@ def writer_voice(
                 voice = role_voice(role)
                 if voice and voice != MEDIA:
                     return voice
-        if any(
-            POLICE_WE.search(outside_quotes(seg.text)) for seg in _narration(segments, headline)
-        ):
-            return "force"
+    if any(POLICE_WE.search(own) for own in narration):
+        return "force"
     return PUBLIC
 
 

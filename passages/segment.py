@@ -11,6 +11,7 @@ from functools import lru_cache
 import pysbd
 
 from passages.article_voice import refine_voices
+from passages.furniture import ISO_DATE
 from passages.sentence_rules import short_quotes
 from passages.voice import SpeechContext, VoiceResolver, attribute
 from passages.voice_rules import Sentence
@@ -73,7 +74,7 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 # A date that a page's text carries before the paragraph's first sentence.
-LEADING_DATE = re.compile(r"^(?P<date>(?:date\s+)?\d{4}-\d{2}-\d{2})\s+(?=[A-Z“\"‘'])")
+LEADING_DATE = re.compile(rf"^(?P<date>{ISO_DATE})\s+(?=[A-Z“\"‘'])")
 
 
 def _open_quote(text: str) -> bool:
@@ -108,15 +109,14 @@ def passages_of(paragraph: str) -> list[str]:
     Returns:
         Passages in order; their concatenation covers the paragraph's sentences.
     """
-    out: list[str] = []
     dated = LEADING_DATE.match(paragraph)
     if dated:
         # "date 2019-09-27 Scandal-hit police …": the date is the page's furniture, kept apart
         # so that the sentence reads from its own first word
-        out.append(dated.group("date"))
-        paragraph = paragraph[dated.end() :]
+        return [dated.group("date"), *passages_of(paragraph[dated.end() :])]
+    out: list[str] = []
     for sentence in split_sentences(paragraph):
-        if out and not (dated and len(out) == 1):
+        if out:
             prev = out[-1]
             joinable = len(prev) + len(sentence) < MAX_PASSAGE_CHARS
             short = len(sentence.split()) < MIN_WORDS or len(prev.split()) < MIN_WORDS

@@ -245,3 +245,29 @@ def officer_speaking_before(speaker: str | None, before: str) -> bool:
     """Whether an officer of the force speaks before a finding the sentence mentions: their
     words, not the inspectorate's."""
     return bool(speaker and FORCE_OFFICER.search(speaker) and SPEECH_ACT.search(before))
+
+
+# A document and who ordered it, told in narration: "a review ordered by Commissioner Matthew
+# Ellis", "Mr Ellis commissioned the report". Who paid for a survey is not whose findings they
+# are (a survey's answers are the public's), so surveys are left out.
+DOCUMENT_NOUN = r"(?:report|review|study|inquiry|audit|evaluation)"
+ORDERED_BY = re.compile(
+    rf"\b{DOCUMENT_NOUN},?\s+(?:was\s+)?(?:commissioned|ordered|requested)\s+by\s+"
+    r"(?P<owner>[^,.;:“”\"]{3,80})",
+    re.IGNORECASE,
+)
+OWNER_ORDERED = re.compile(
+    r"(?P<owner>(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*)\s+(?:has\s+|had\s+)?"
+    rf"(?:commissioned|ordered)\s+(?:the|a|an|this)\s+(?:[\w-]+\s+){{0,2}}?{DOCUMENT_NOUN}\b"
+)
+# An inspection's report named in narration: what "the report" says is the inspectorate's again.
+INSPECTION_REPORT = re.compile(
+    r"\b(?:hmicfrs|hmic|hmics|inspectorate|inspectors?\s+of\s+constabulary|iopc|ipcc|pirc|"
+    r"watchdog)\b[^.;]{0,60}\b(?:report|review|inspection)\b|\binspection\s+report\b",
+    re.IGNORECASE,
+)
+# A document named by "the" alone, whose author the article may have given before.
+BARE_DOCUMENT = re.compile(
+    rf"(?:the|this|that|its)\s+(?:new\s+|latest\s+|full\s+|final\s+)?{DOCUMENT_NOUN}",
+    re.IGNORECASE,
+)

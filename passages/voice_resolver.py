@@ -24,6 +24,7 @@ from passages.names import (
     strip_titles,
     with_ampersands,
 )
+from passages.speech_subjects import INSPECTION_REPORT, ORDERED_BY, OWNER_ORDERED
 from passages.voice_roles import (
     ACTOR_PUBLIC,
     FEMALE_NOUNS,
@@ -51,26 +52,6 @@ ONE_PERSON_ROLE = re.compile(
     r"commissioner|spokes(?:man|woman|person)|superintendent|inspector|sergeant|minister|"
     r"secretary|councillor|mp|chair(?:man|woman)?|director|chief executive|mayor|judge|"
     r"coroner)$",
-    re.IGNORECASE,
-)
-
-# A document and who ordered it, told in narration: "a review ordered by Commissioner Matthew
-# Ellis", "Mr Ellis commissioned the report". Who paid for a survey is not whose findings they
-# are (a survey's answers are the public's), so surveys are left out.
-DOCUMENT_NOUN = r"(?:report|review|study|inquiry|audit|evaluation)"
-ORDERED_BY = re.compile(
-    rf"\b{DOCUMENT_NOUN},?\s+(?:was\s+)?(?:commissioned|ordered|requested)\s+by\s+"
-    r"(?P<owner>[^,.;:“”\"]{3,80})",
-    re.IGNORECASE,
-)
-OWNER_ORDERED = re.compile(
-    r"(?P<owner>(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*)\s+(?:has\s+|had\s+)?"
-    rf"(?:commissioned|ordered)\s+(?:the|a|an|this)\s+(?:[\w-]+\s+){{0,2}}?{DOCUMENT_NOUN}\b"
-)
-# An inspection's report named in narration: what "the report" says is the inspectorate's again.
-INSPECTION_REPORT = re.compile(
-    r"\b(?:hmicfrs|hmic|hmics|inspectorate|inspectors?\s+of\s+constabulary|iopc|ipcc|pirc|"
-    r"watchdog)\b[^.;]{0,60}\b(?:report|review|inspection)\b|\binspection\s+report\b",
     re.IGNORECASE,
 )
 

@@ -45,6 +45,7 @@ from passages.speech_patterns import (
 )
 from passages.speech_subjects import (
     ACTOR_NOT_A_VOICE,
+    BARE_DOCUMENT,
     BARE_SPOKESPERSON,
     COURT,
     DATA_WORDS,
@@ -63,16 +64,11 @@ from passages.speech_subjects import (
     subject_core,
     trim_subject,
 )
-from passages.voice_resolver import DOCUMENT_NOUN, SpeechContext, VoiceResolver
+from passages.voice_resolver import SpeechContext, VoiceResolver
 from passages.voice_roles import ROLE_PATTERNS
 
 logger = logging.getLogger(__name__)
 
-# A document named by "the" alone, whose author the article may have given before.
-BARE_DOCUMENT = re.compile(
-    rf"(?:the|this|that|its)\s+(?:new\s+|latest\s+|full\s+|final\s+)?{DOCUMENT_NOUN}",
-    re.IGNORECASE,
-)
 # A speaker phrase longer than this (in words) is a clause, not a speaker.
 MAX_SPEAKER_WORDS = 16
 
