@@ -35,7 +35,8 @@ PROMO = re.compile(
 # An ISO date as some pages print it before their text: "date 2019-09-27", "2019-09-27".
 ISO_DATE = r"(?:date\s+)?\d{4}-\d{2}-\d{2}"
 DATELINE = re.compile(
-    rf"^(?:{ISO_DATE}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1, 2}"
+    rf"^(?:{ISO_DATE}|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1,2}"
     r"(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}(?:,\s*\d{1,2}[:.]\d{2}\s*(?:am|pm)?)?|"
     r"(?:Published|Updated|Last updated)\s*:?.{0,40}\d{4}.{0,12})$"
 )
